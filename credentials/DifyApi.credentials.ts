@@ -1,0 +1,58 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class DifyApi implements ICredentialType {
+	name = 'difyApi';
+
+	displayName = 'Dify API';
+
+	icon: Icon = { light: 'file:../icons/dify.svg', dark: 'file:../icons/dify.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-dify-flowgen/n8n-nodes-dify-flowgen?tab=readme-ov-file#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				"The app's API key: in Dify open the app, then API Access, then API Key (it starts with app-). One key belongs to one app.",
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: 'https://api.dify.ai/v1',
+			placeholder: 'https://api.dify.ai/v1',
+			description:
+				'The Service API base URL shown on the app\'s API Access page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http://your-host/v1 (keep the /v1).',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// GET /info needs a valid app key and works for every app mode.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/info',
+		},
+	};
+}
