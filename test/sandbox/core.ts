@@ -251,9 +251,21 @@ export class SseWriter {
 			}
 			if (f.type === 'malformed') this.res.write('data: {"event": "message", "answer": \n\n');
 		}
-		this.res.write(text);
+		const flushed = this.res.write(text);
 		this.written++;
-		return true;
+		// Respect backpressure (long streams for throughput tests): wait for drain, or for the close.
+		if (!flushed && !this.isClosed) {
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					this.res.off('drain', done);
+					this.res.off('close', done);
+					resolve();
+				};
+				this.res.on('drain', done);
+				this.res.on('close', done);
+			});
+		}
+		return !this.isClosed;
 	}
 
 	end(): void {
