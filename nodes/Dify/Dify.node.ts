@@ -1,0 +1,36 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { properties } from './actions/descriptions';
+import { router } from './actions/router';
+import { listSearch, resourceMapping } from './methods';
+
+export class Dify implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dify',
+		name: 'dify',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Send messages to Dify apps (chatbots, agents, chatflows, text generators) and get their answers',
+		defaults: { name: 'Dify' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'difyApi', required: true }],
+		properties,
+	};
+
+	methods = { listSearch, resourceMapping };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runItems, type ItemResult } from '../../shared/batch';
+import { DEFAULT_CONCURRENCY, getOptions } from '../helpers/params';
+import * as chatMessage from './chatMessage';
+import * as completion from './completion';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	chatMessage: {
+		getSuggested: chatMessage.getSuggested.execute,
+		send: chatMessage.send.execute,
+		stop: chatMessage.stop.execute,
+	},
+	completion: {
+		create: completion.create.execute,
+		stop: completion.stop.execute,
+	},
+};
+
+/** Runs the chosen operation for every item, a few at a time, keeping input order. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
+	}
+	// Concurrency is a node-level choice: the first item's value applies to the whole run.
+	const concurrency = getOptions(this, 0).concurrency ?? DEFAULT_CONCURRENCY;
+	const items = await runItems(this, concurrency, (itemIndex) => execute.call(this, itemIndex));
+	return [items];
+}

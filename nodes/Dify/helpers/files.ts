@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { uploadFile, type RequestSettings } from '../transport';
+
+export type DifyFileType = 'image' | 'document' | 'audio' | 'video' | 'custom';
+
+interface FileEntry {
+	source?: 'url' | 'binary';
+	url?: string;
+	binaryPropertyName?: string;
+	type?: DifyFileType | 'auto';
+}
+
+/** A file checked against the item, ready to be sent (URL) or uploaded first (binary). */
+type PreparedFile =
+	| { source: 'url'; url: string; type: DifyFileType }
+	| { source: 'binary'; property: string; type: DifyFileType };
+
+// Dify's file categories by extension (its upload docs), for URLs, whose MIME type is unknown.
+const EXTENSIONS: Record<Exclude<DifyFileType, 'custom'>, string[]> = {
+	image: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'svg'],
+	document: ['txt', 'md', 'markdown', 'mdx', 'pdf', 'html', 'htm', 'xlsx', 'xls', 'doc', 'docx', 'csv', 'eml', 'msg', 'pptx', 'ppt', 'xml', 'epub'],
+	audio: ['mp3', 'm4a', 'wav', 'webm', 'amr', 'mpga'],
+	video: ['mp4', 'mov', 'mpeg'],
+};
+
+const DOCUMENT_MIME =
+	/^(text\/|application\/(pdf|msword|epub\+zip|xml|json|rtf|vnd\.ms-|vnd\.openxmlformats-officedocument\.)|message\/rfc822)/i;
+
+/** The Dify file type for a MIME type: image/audio/video by family, known document types, else custom. */
+export function fileTypeFromMime(mimeType: string | undefined): DifyFileType {
+	const mime = (mimeType ?? '').toLowerCase();
+	if (mime.startsWith('image/')) return 'image';
+	if (mime.startsWith('audio/')) return 'audio';
+	if (mime.startsWith('video/')) return 'video';
+	if (DOCUMENT_MIME.test(mime)) return 'document';
+	return 'custom';
+}
+
+export function fileTypeFromUrl(url: string): DifyFileType {
+	let path = url;
+	try {
+		path = new URL(url).pathname;
+	} catch {
+		// Not an absolute URL: use it as given.
+	}
+	const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
+	for (const [type, extensions] of Object.entries(EXTENSIONS)) {
+		if (extensions.includes(extension)) return type as DifyFileType;
+	}
+	return 'custom';
+}
+
+/** Checks every file of the item (URL given, binary property present) before any request. */
+export function prepareFiles(ctx: IExecuteFunctions, itemIndex: number): PreparedFile[] {
+	const { file = [] } = ctx.getNodeParameter('files', itemIndex, {}) as { file?: FileEntry[] };
+	return file.map((entry, position) => prepareOne(ctx, itemIndex, entry, position + 1));
+}
+
+function prepareOne(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	entry: FileEntry,
+	position: number,
+): PreparedFile {
+	if (entry.source === 'binary') {
+		const property = (entry.binaryPropertyName ?? 'data').trim();
+		const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
+		if (!binary) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`File ${position}: the input item has no binary field "${property}"`,
+				{
+					itemIndex,
+					description:
+						'Set "Input Binary Field" to the name of a binary field of the incoming item (often "data").',
+				},
+			);
+		}
+		const type = entry.type && entry.type !== 'auto' ? entry.type : fileTypeFromMime(binary.mimeType);
+		return { source: 'binary', property, type };
+	}
+	const url = (entry.url ?? '').trim();
+	if (!url) {
+		throw new NodeOperationError(ctx.getNode(), `File ${position}: the URL is empty`, {
+			itemIndex,
+			description: 'Give the public URL of the file, or remove the file entry.',
+		});
+	}
+	const type = entry.type && entry.type !== 'auto' ? entry.type : fileTypeFromUrl(url);
+	return { source: 'url', url, type };
+}
+
+/** Uploads binary files (POST /files/upload) and returns Dify's `files` array. */
+export async function resolveFiles(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	files: PreparedFile[],
+	user: string,
+	settings: RequestSettings,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	for (const file of files) {
+		if (file.source === 'url') {
+			out.push({ type: file.type, transfer_method: 'remote_url', url: file.url });
+			continue;
+		}
+		const binary = ctx.helpers.assertBinaryData(itemIndex, file.property);
+		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, file.property);
+		const uploaded = await uploadFile(
+			ctx,
+			{
+				data,
+				fileName: binary.fileName ?? `${file.property}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
+				mimeType: binary.mimeType || 'application/octet-stream',
+			},
+			user,
+			settings,
+		);
+		out.push({ type: file.type, transfer_method: 'local_file', upload_file_id: uploaded.id });
+	}
+	return out;
+}

@@ -1,0 +1,48 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RequestSettings } from '../transport';
+import type { CommonOptions } from './fields';
+
+export const DEFAULT_CONCURRENCY = 5;
+
+export function getOptions(ctx: IExecuteFunctions, itemIndex: number): CommonOptions {
+	return ctx.getNodeParameter('options', itemIndex, {}) as CommonOptions;
+}
+
+export function requestSettings(options: CommonOptions): RequestSettings {
+	return {
+		maxRetries: options.maxRetries ?? 3,
+		timeoutMs: Math.round((options.timeout ?? 300) * 1000),
+	};
+}
+
+export function idleTimeoutMs(options: CommonOptions): number {
+	return Math.round((options.streamIdleTimeout ?? 60) * 1000);
+}
+
+/** A string parameter that must not be empty; the error names the field, before any request. */
+export function requiredString(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	hint: string,
+): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!text) {
+		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, { itemIndex, description: hint });
+	}
+	return text;
+}
+
+export function getUser(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredString(
+		ctx,
+		itemIndex,
+		'user',
+		'User',
+		'Dify needs an end-user identifier for every call. Conversations belong to it, so keep it the same to continue one.',
+	);
+}

@@ -1,0 +1,205 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	INode,
+	NodeApiError,
+} from 'n8n-workflow';
+
+
+import { serviceError, type ServiceFailure } from '../../shared/errors';
+import {
+	callService,
+	htmlTitle,
+	joinUrl,
+	type HttpContext,
+	type ServiceSpec,
+} from '../../shared/http';
+import type { ByteStream } from '../../shared/stream';
+
+/** Any n8n context that can make Dify requests (execute, load options, list search). */
+export interface DifyContext extends HttpContext {
+	getCredentials: IExecuteFunctions['getCredentials'];
+}
+
+/** Per-request settings, chosen by the operation from its options. */
+export interface RequestSettings {
+	/** Retries for 429 and 5xx (and transient network failures). */
+	maxRetries: number;
+	timeoutMs?: number;
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = { maxRetries: 3 };
+
+export const DIFY: ServiceSpec = {
+	name: 'Dify',
+	credentialType: 'difyApi',
+	describeFailure,
+};
+
+/**
+ * A message call's answer: Dify's event stream, or one JSON body. Which one is decided by the
+ * response's Content-Type, never by the mode asked for: some Dify versions stream when asked to
+ * block, and agent apps only stream.
+ */
+export type MessageResponse =
+	| { kind: 'stream'; stream: ByteStream }
+	| { kind: 'json'; body: IDataObject };
+
+export interface UploadedFile extends IDataObject {
+	id: string;
+	name: string;
+	mime_type: string;
+}
+
+export interface FileToUpload {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+async function urlFor(ctx: DifyContext, path: string): Promise<string> {
+	// Only the base URL is read here; the key is applied by n8n's credential authentication.
+	const { baseUrl } = await ctx.getCredentials<{ baseUrl?: string }>('difyApi');
+	return joinUrl(String(baseUrl ?? ''), path);
+}
+
+/** A JSON request (GET with a query string, or a JSON body). */
+export async function difyRequest<T = IDataObject>(
+	ctx: DifyContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: IDataObject; qs?: IDataObject },
+	settings: RequestSettings = DEFAULT_SETTINGS,
+): Promise<T> {
+	const response = await callService<T>(
+		ctx,
+		DIFY,
+		{
+			method,
+			url: await urlFor(ctx, path),
+			body: options.body,
+			qs: options.qs,
+			timeoutMs: settings.timeoutMs,
+		},
+		{ maxRetries: settings.maxRetries },
+	);
+	return response.body;
+}
+
+/** POST /completion-messages or /chat-messages: returns the stream or the JSON body. */
+export async function sendMessage(
+	ctx: DifyContext,
+	path: string,
+	body: IDataObject,
+	settings: RequestSettings,
+): Promise<MessageResponse> {
+	const response = await callService<ByteStream>(
+		ctx,
+		DIFY,
+		{
+			method: 'POST',
+			url: await urlFor(ctx, path),
+			body,
+			headers: { 'Content-Type': 'application/json' },
+			read: 'stream',
+			timeoutMs: settings.timeoutMs,
+		},
+		{ maxRetries: settings.maxRetries },
+	);
+	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
+	const text = await readText(response.body);
+	const parsed = parseJson(text);
+	if (!isObject(parsed)) {
+		throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
+	}
+	return { kind: 'json', body: parsed };
+}
+
+/** POST /files/upload (multipart), for files sent as `local_file`. */
+export async function uploadFile(
+	ctx: DifyContext,
+	file: FileToUpload,
+	user: string,
+	settings: RequestSettings,
+): Promise<UploadedFile> {
+	// A native FormData (unlike the form-data package's streams) is serialised anew for each
+	// attempt, so retries can resend it.
+	const form = new FormData();
+	form.append('file', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.fileName);
+	form.append('user', user);
+	const response = await callService<UploadedFile>(
+		ctx,
+		DIFY,
+		{ method: 'POST', url: await urlFor(ctx, 'files/upload'), body: form, timeoutMs: settings.timeoutMs },
+		{ maxRetries: settings.maxRetries },
+	);
+	return response.body;
+}
+
+/** Agent apps refuse blocking mode with a 400; the caller then streams instead. */
+export function isStreamingOnlyRefusal(error: unknown): boolean {
+	const { httpCode, message } = error as Partial<NodeApiError>;
+	return (
+		httpCode === '400' &&
+		/does not support blocking mode|only supports streaming/i.test(String(message ?? ''))
+	);
+}
+
+/** Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies. */
+export function describeFailure(status: number, body: unknown): ServiceFailure {
+	if (isObject(body)) {
+		const code = typeof body.code === 'string' ? body.code : undefined;
+		const message = typeof body.message === 'string' && body.message.trim() ? body.message : '';
+		return { status, code, message: message || fallbackMessage(status, code) };
+	}
+	const title = htmlTitle(body);
+	if (title !== undefined) {
+		return {
+			status,
+			message: `the server answered with an HTML page ("${title}") instead of Dify's JSON. Check the Base URL in the credential: it is the Service API address from the app's API Access page and ends with /v1 (for example https://api.dify.ai/v1). If /v1 is missing, add it.`,
+		};
+	}
+	const text = typeof body === 'string' ? body.trim() : '';
+	return { status, message: text ? text.slice(0, 300) : fallbackMessage(status) };
+}
+
+function fallbackMessage(status: number, code?: string): string {
+	if (code === 'file_too_large' || status === 413) return 'the file is larger than the app allows.';
+	if (status === 401) return 'the API key was not accepted. Check the API Key in the credential.';
+	if (status === 404) return 'not found. Check the Base URL in the credential (it ends with /v1).';
+	return `request failed with HTTP ${status}.`;
+}
+
+function unexpectedBody(node: INode, status: number, contentType: string, text: string) {
+	const failure = describeFailure(status, text);
+	failure.message = `unexpected answer (${contentType || 'no content type'}): ${failure.message}`;
+	return difyError(node, failure);
+}
+
+async function readText(stream: ByteStream): Promise<string> {
+	const decoder = new TextDecoder();
+	let text = '';
+	for await (const chunk of stream) {
+		text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+	}
+	return text + decoder.decode();
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A NodeApiError in Dify's words (never carrying request options, so never the key). */
+export function difyError(node: INode, failure: ServiceFailure, itemIndex?: number): NodeApiError {
+	return serviceError(node, DIFY.name, failure, itemIndex);
+}
