@@ -12,8 +12,8 @@ export class StreamIdleError extends Error {
 }
 
 /**
- * Yields the stream's chunks, destroying it when nothing (not even a keep-alive ping) arrives for
- * `idleMs`, or when `signal` aborts. One watchdog loop per stream rather than a timer per chunk
+ * Yields the stream's chunks, destroying it (with a StreamIdleError) when nothing, not even a
+ * keep-alive ping, arrives for `idleMs`, or when `signal` aborts. One watchdog loop per stream rather than a timer per chunk
  * keeps the hot path free of timer churn.
  */
 export async function* withIdleTimeout(
@@ -23,32 +23,26 @@ export async function* withIdleTimeout(
 ): AsyncGenerator<Uint8Array | string> {
 	let last = Date.now();
 	let done = false;
-	let idle = false;
 	const onAbort = () => stream.destroy(new Error('The execution was cancelled'));
 	signal?.addEventListener('abort', onAbort, { once: true });
 	const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
-	const watchdog = (async () => {
+	void (async () => {
 		while (!done) {
 			await sleep(tick);
 			if (!done && Date.now() - last > idleMs) {
-				idle = true;
 				stream.destroy(new StreamIdleError(idleMs));
 				return;
 			}
 		}
 	})();
+	// No catch: a failure (including the StreamIdleError given to destroy) reaches the caller as is.
 	try {
 		for await (const chunk of stream) {
 			last = Date.now();
 			yield chunk;
 		}
-		if (idle) throw new StreamIdleError(idleMs);
-	} catch (error) {
-		if (idle) throw new StreamIdleError(idleMs);
-		throw error;
 	} finally {
 		done = true;
 		signal?.removeEventListener('abort', onAbort);
-		void watchdog;
 	}
 }
