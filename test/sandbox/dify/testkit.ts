@@ -26,7 +26,15 @@ export function splitFrames(text: string): Frame[] {
 }
 
 export function dataEvents(frames: Frame[]): Ev[] {
-	return frames.filter((f) => f.data !== undefined).map((f) => JSON.parse(f.data!) as Ev);
+	return frames
+		.filter((f) => f.data !== undefined)
+		.map((f) => {
+			try {
+				return JSON.parse(f.data!) as Ev;
+			} catch {
+				return { event: '<malformed>', raw: f.data };
+			}
+		});
 }
 
 export async function readSse(
