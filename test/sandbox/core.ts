@@ -235,8 +235,10 @@ export class SseWriter {
 			const at = 'afterEvents' in f ? (f.afterEvents ?? 0) : -1;
 			if (at !== this.written) continue;
 			if (f.type === 'reset') {
-				this.res.socket?.destroy();
 				this.closed = true;
+				// Chunked writes are corked until the next tick: let the N events reach the socket first.
+				await new Promise((resolve) => setImmediate(resolve));
+				this.res.socket?.destroy();
 				return false;
 			}
 			if (f.type === 'stall') {
@@ -364,7 +366,8 @@ export class SandboxServer {
 		this.requests.push(log);
 		const ctx = makeContext(req, res, log);
 		try {
-			const faults = this.faults.take(log);
+			// The admin controls are never faulted (a match-all rule must stay removable over HTTP).
+			const faults = log.service === 'admin' ? [] : this.faults.take(log);
 			for (const f of faults) if (f.type === 'latency') await delay(f.ms);
 			ctx.streamFaults = faults;
 			if (await this.answerFault(ctx, faults, style)) return;
