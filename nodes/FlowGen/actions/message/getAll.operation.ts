@@ -1,0 +1,66 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readLimit } from '../../helpers/output';
+import { flagStatusMessage } from '../../status';
+import { getMessages } from '../../transport';
+import {
+	chatLocator,
+	optionsCollection,
+	readCallOptions,
+	readChatId,
+	requestOptions,
+} from '../common';
+
+const properties: INodeProperties[] = [
+	chatLocator,
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	optionsCollection([
+		{
+			displayName: 'Include Status Messages',
+			name: 'includeStatusMessages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to include the status rows FlowGen stores (__STATUS_RUNNING__, __STATUS_WAIT_FOR_HUMAN_INPUT__ with the question, __STATUS_COMPLETED__...). They are flagged with isStatus either way.',
+		},
+		...requestOptions,
+	]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getAll'] } },
+	properties,
+);
+
+/**
+ * The chat's history, oldest first (with a limit: the most recent messages, still oldest first), one item per message, status rows flagged (`isStatus`,
+ * `statusMarker`, `statusText`) or left out. The open-source server has no history route: a
+ * clear error says so.
+ */
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const chatId = readChatId(this, i);
+	const limit = readLimit(this, i);
+	const includeStatus = this.getNodeParameter('options.includeStatusMessages', i, true) as boolean;
+	const messages = (await getMessages(this, chatId, readCallOptions(this, i)))
+		.map(flagStatusMessage)
+		.filter((message) => includeStatus || !message.isStatus);
+	const kept =
+		limit === undefined ? messages : messages.slice(Math.max(0, messages.length - limit));
+	return kept.map((json) => ({ json }));
+}
