@@ -737,6 +737,7 @@ describe('FlowGen sandbox: oss run semantics', () => {
 	const fg = () => sb.flowgen.oss;
 
 	test('POST /messages is answered only after the whole run, through the human-input stop', async () => {
+		fg().setStepDelay(60);
 		const chat = await createChat(fg());
 		let settledAt: string | undefined;
 		const pending = send(fg(), chat.id, 'Write a haiku').then((r) => {
@@ -825,6 +826,33 @@ describe('FlowGen sandbox: oss run semantics', () => {
 			'running',
 			'completed',
 		]);
+	});
+
+	test('a template chat runs its script; a chat without a source is a 500 on send', async () => {
+		const r = await call(fg(), 'POST', '/chats', {
+			body: {
+				name: 'T',
+				from_type: 'template',
+				from_template: FLOWGEN_TEMPLATES.askOnce,
+				owner: '',
+			},
+		});
+		const chat = r.json() as FlowGenChat;
+		const pending = send(fg(), chat.id, 'Go');
+		await fg().waitForStatus(chat.id, 'wait_for_human_input');
+		expect(fg().messagesOf(chat.id).at(-1)!.content).toBe(WAIT_PLAN);
+		await input(fg(), chat.id, 'no');
+		expect((await pending).text).toBe('null');
+		expect(fg().messagesOf(chat.id).at(-2)!.content).toBe(
+			'Final answer for "Go" (plan approval: no). TERMINATE',
+		);
+		const bare = await call(fg(), 'POST', '/chats', {
+			body: { name: 'B', from_type: 'flow', owner: '' },
+		});
+		const b = bare.json() as FlowGenChat;
+		expect([b.from_flow, b.from_template, b.status]).toEqual(['', '', '']);
+		const s = await send(fg(), b.id, 'Go');
+		expect([s.status, s.text]).toEqual([500, 'Internal Server Error']);
 	});
 
 	test('/input with no active run stores the message and answers 200 {"error":...}', async () => {
