@@ -1,0 +1,101 @@
+/**
+ * Credential tests as n8n runs them (the credential's `test` request through n8n-core's RoutingNode,
+ * with the credential's own `authenticate`), against the sandbox over real sockets.
+ */
+import { testCredential } from '../harness';
+import { DIFY_KEYS, FLOWGEN_KEYS, startSandbox, type Sandbox } from '../sandbox';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => sandbox.server.clearRequests());
+
+describe('Dify API credential', () => {
+	test('a right key passes, sent as a bearer token to GET /info', async () => {
+		const result = await testCredential('difyApi', {
+			apiKey: DIFY_KEYS.chat,
+			baseUrl: sandbox.difyBaseUrl,
+		});
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const [request] = sandbox.server.requestsTo('dify');
+		expect(request.method).toBe('GET');
+		expect(request.path).toBe('/v1/info');
+		expect(request.headers.authorization).toBe(`Bearer ${DIFY_KEYS.chat}`);
+	});
+
+	test('a trailing slash on the base URL is tolerated', async () => {
+		const result = await testCredential('difyApi', {
+			apiKey: DIFY_KEYS.completion,
+			baseUrl: `${sandbox.difyBaseUrl}/`,
+		});
+		expect(result.status).toBe('OK');
+		expect(sandbox.server.requestsTo('dify')[0].path).toBe('/v1/info');
+	});
+
+	test('a wrong key fails', async () => {
+		const result = await testCredential('difyApi', {
+			apiKey: 'app-notARealKey',
+			baseUrl: sandbox.difyBaseUrl,
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toBe('Authorization failed - please check your credentials');
+		expect(sandbox.server.requestsTo('dify')[0].headers.authorization).toBe('Bearer app-notARealKey');
+	});
+});
+
+describe.each(['documented', 'oss'] as const)('FlowGen API credential (%s server)', (contract) => {
+	const baseUrl = () => sandbox.flowgen[contract].baseUrl;
+
+	test('a right API key passes, sent as X-API-KEY only', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'apiKey',
+			apiKey: FLOWGEN_KEYS.apiKey,
+		});
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const [request] = sandbox.server.requestsTo('flowgen');
+		expect(request.method).toBe('GET');
+		expect(request.route).toBe('/chats');
+		expect(request.headers['x-api-key']).toBe(FLOWGEN_KEYS.apiKey);
+		expect(request.headers.authorization).toBeUndefined();
+	});
+
+	test('a right access token passes, sent as a bearer token only', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'accessToken',
+			accessToken: FLOWGEN_KEYS.accessToken,
+		});
+		expect(result.status).toBe('OK');
+		const [request] = sandbox.server.requestsTo('flowgen');
+		expect(request.headers.authorization).toBe(`Bearer ${FLOWGEN_KEYS.accessToken}`);
+		expect(request.headers['x-api-key']).toBeUndefined();
+	});
+
+	test('a wrong API key fails', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'apiKey',
+			apiKey: 'fg_' + 'x'.repeat(43),
+		});
+		expect(result.status).toBe('Error');
+		// The open-source server answers an unknown but well-formed key with a 500 (its IndexError).
+		expect(result.message).toBe(
+			contract === 'oss'
+				? 'The service was not able to process your request'
+				: 'Authorization failed - please check your credentials',
+		);
+	});
+
+	test('a wrong access token fails', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'accessToken',
+			accessToken: FLOWGEN_KEYS.malformedToken,
+		});
+		expect(result.status).toBe('Error');
+	});
+});
