@@ -75,6 +75,8 @@ export interface AppDef {
 	/** Default for "suggested questions after answer" (a knob can change it). */
 	suggestedAfterAnswer: boolean;
 	retrieverResource: boolean;
+	/** speech_to_text / text_to_speech features (POST /audio-to-text, /text-to-audio). */
+	audio?: boolean;
 	form: InputControl[];
 	disabled?: boolean;
 }
@@ -128,6 +130,7 @@ export const APPS: AppDef[] = [
 		suggestedQuestions: ['What can you do?', 'Say something nice.'],
 		suggestedAfterAnswer: true,
 		retrieverResource: true,
+		audio: true,
 		form: [
 			text('name', 'Your name', false, 32),
 			{
@@ -243,8 +246,13 @@ export function parametersOf(app: AppDef, suggestedAfterAnswer: boolean): Record
 		opening_statement: app.openingStatement,
 		suggested_questions: app.suggestedQuestions,
 		suggested_questions_after_answer: { enabled: suggestedAfterAnswer },
-		speech_to_text: { enabled: false },
-		text_to_speech: { enabled: false, voice: 'alloy', language: 'en-US', autoPlay: 'disabled' },
+		speech_to_text: { enabled: !!app.audio },
+		text_to_speech: {
+			enabled: !!app.audio,
+			voice: 'alloy',
+			language: 'en-US',
+			autoPlay: 'disabled',
+		},
 		retriever_resource: { enabled: app.retrieverResource },
 		annotation_reply: { enabled: false },
 		more_like_this: { enabled: app.mode === 'completion' },

@@ -32,7 +32,8 @@ import {
 	UUID_RE,
 	now,
 } from './state';
-import { Emitter } from './stream';
+import { NodeEvents } from './nodes';
+import { Emitter, type Sink } from './stream';
 import {
 	finishRun,
 	finishedData,
@@ -75,7 +76,7 @@ export function retrieverResources(app: AppDef, messageId: string, createdAt: nu
 	];
 }
 
-interface Plan {
+export interface Plan {
 	answer: string;
 	deltas: string[];
 	d: Directives;
@@ -83,7 +84,7 @@ interface Plan {
 	k: number;
 }
 
-function plan(answer: string, d: Directives): Plan {
+export function plan(answer: string, d: Directives): Plan {
 	const text = d.long !== undefined ? longText(d.long) : answer;
 	const deltas = deltasOf(text, d.long !== undefined);
 	return { answer: text, deltas, d, k: failAfter(deltas.length) };
@@ -124,7 +125,7 @@ function finish(m: MessageRecord, prompt: string, answer: string): void {
 	m.running = false;
 }
 
-function wantsStream(call: Call): boolean {
+export function wantsStream(call: Call): boolean {
 	return call.body.response_mode === 'streaming' || call.env.knobs.alwaysStream.has(call.app.key);
 }
 
@@ -135,7 +136,7 @@ function stringField(body: Record<string, unknown>, name: string, fallback = '')
 	return v;
 }
 
-function inputsField(body: Record<string, unknown>): unknown {
+export function inputsField(body: Record<string, unknown>): unknown {
 	const v = body.inputs;
 	if (v === undefined || v === null) throw E.invalidParam('inputs is required');
 	if (typeof v !== 'object' || Array.isArray(v))
@@ -215,8 +216,8 @@ function failBlocking(m: MessageRecord, prompt: string, p: Plan): never {
  * Streams the answer deltas; handles stop, `#fail-midstream` (error event, message status error) and
  * `#moderate` (message_replace). Leaves `m` finished (answer, usage) unless the client went away.
  */
-async function streamDeltas(
-	e: Emitter,
+export async function streamDeltas(
+	e: Sink,
 	m: MessageRecord,
 	p: Plan,
 	prompt: string,
@@ -628,7 +629,7 @@ async function chatflow(
 
 /** The rest of a paused chatflow run, after its form was submitted (GET /workflow/{id}/events). */
 async function resumeChatflow(
-	e: Emitter,
+	e: Sink,
 	run: WorkflowRunRecord,
 	m: MessageRecord,
 	base: Record<string, unknown>,
@@ -679,102 +680,6 @@ async function resumeChatflow(
 	} finally {
 		if (run.status === 'running')
 			finishRun(run, 'stopped', { answer: m.answer }, 'Client disconnected.', total(), 3);
-	}
-}
-
-/** node_started / node_finished events for the fixed graphs of the sandbox workflows. */
-export class NodeEvents {
-	private index = 0;
-	private last: string | null = null;
-	private open = new Map<
-		string,
-		{
-			id: string;
-			index: number;
-			predecessor: string | null;
-			inputs: unknown;
-			created_at: number;
-			title: string;
-			type: string;
-		}
-	>();
-
-	constructor(private readonly base: Record<string, unknown>) {}
-
-	started(nodeId: string, type: string, title: string, inputs: unknown): Record<string, unknown> {
-		const n = {
-			id: randomUUID(),
-			index: ++this.index,
-			predecessor: this.last,
-			inputs,
-			created_at: now(),
-			title,
-			type,
-		};
-		this.open.set(nodeId, n);
-		this.last = nodeId;
-		return {
-			event: 'node_started',
-			...this.base,
-			data: {
-				id: n.id,
-				node_id: nodeId,
-				node_type: type,
-				title,
-				index: n.index,
-				predecessor_node_id: n.predecessor,
-				inputs,
-				created_at: n.created_at,
-				extras: {},
-				iteration_id: null,
-				loop_id: null,
-			},
-		};
-	}
-
-	finished(
-		nodeId: string,
-		outputs: unknown,
-		status = 'succeeded',
-		error: string | null = null,
-	): Record<string, unknown> {
-		const n = this.open.get(nodeId)!;
-		return {
-			event: 'node_finished',
-			...this.base,
-			data: {
-				id: n.id,
-				node_id: nodeId,
-				node_type: n.type,
-				title: n.title,
-				index: n.index,
-				predecessor_node_id: n.predecessor,
-				inputs: n.inputs,
-				process_data: null,
-				outputs,
-				status,
-				error,
-				elapsed_time: 0.01,
-				execution_metadata: null,
-				created_at: n.created_at,
-				finished_at: now(),
-				files: [],
-				iteration_id: null,
-				loop_id: null,
-			},
-		};
-	}
-
-	async run(
-		e: Emitter,
-		nodeId: string,
-		type: string,
-		title: string,
-		inputs: unknown,
-		outputs: unknown,
-	): Promise<boolean> {
-		if (!(await e.send(this.started(nodeId, type, title, inputs)))) return false;
-		return e.send(this.finished(nodeId, outputs));
 	}
 }
 

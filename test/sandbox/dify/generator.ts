@@ -27,7 +27,13 @@
  *   #moderate         after the same number of deltas, `message_replace` with MODERATED_ANSWER, then
  *                     `message_end`; the saved/blocking answer is MODERATED_ANSWER.
  *   #slow:<ms>        waits ms before every streamed event of this request (like setStreamDelay).
- *   #pause            (workflow and advanced-chat) the run pauses for human input (see workflow.ts).
+ *   #error-event      (workflow app) after the same number of text_chunk deltas, an `error` event
+ *                     (400 `completion_request_error`, FAIL_MESSAGE, no task_id) ends the stream; the run
+ *                     is recorded as failed.
+ *   #pause            (workflow and advanced-chat) the run pauses at the "Human Review" node:
+ *                     `human_input_required` + `workflow_paused`. After the form is submitted
+ *                     (POST /form/human_input/{token}), the answer/result gets ` [form: <action>]`
+ *                     (plus ` <feedback>` when non-empty) appended; GET /workflow/{run}/events replays it.
  *
  * Usage (§6.1), deterministic: prompt_tokens = 10 + words(prompt), completion_tokens = words(answer),
  * where words = count of /\S+/ and prompt = query (chat family) or the string inputs then the query.
@@ -45,6 +51,7 @@ export interface Directives {
 	moderate: boolean;
 	slowMs?: number;
 	pause: boolean;
+	errorEvent: boolean;
 }
 
 export function directivesOf(...texts: unknown[]): Directives {
@@ -57,6 +64,7 @@ export function directivesOf(...texts: unknown[]): Directives {
 		moderate: all.includes('#moderate'),
 		slowMs: slow ? Number(slow[1]) : undefined,
 		pause: all.includes('#pause'),
+		errorEvent: all.includes('#error-event'),
 	};
 }
 

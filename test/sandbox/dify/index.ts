@@ -23,6 +23,7 @@ import {
 	faultBody,
 } from './errors';
 import { registerFiles } from './files';
+import { registerMedia } from './media';
 import { type Env, type Knobs, api, bearerOf, defaultKnobs } from './http';
 import {
 	type ConversationRecord,
@@ -170,6 +171,7 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 	registerChat(router, env);
 	registerConversations(router, env);
 	registerFiles(router, env);
+	registerMedia(router, env);
 	registerWorkflows(router, env);
 
 	server.register({

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Call } from './http';
 import type { HumanInputForm, RunStatus, TaskRecord, WorkflowRunRecord } from './state';
 import { now } from './state';
-import type { Emitter } from './stream';
+import type { NodeEvents } from './nodes';
+import type { Sink } from './stream';
 
 export function startRun(
 	call: Call,
@@ -19,6 +20,7 @@ export function startRun(
 ): WorkflowRunRecord {
 	const run: WorkflowRunRecord = {
 		id: randomUUID(),
+		logId: randomUUID(),
 		appKey: call.app.key,
 		mode: call.app.mode,
 		user: call.user,
@@ -75,7 +77,7 @@ export function finishedData(run: WorkflowRunRecord) {
 		id: run.id,
 		workflow_id: run.workflowId,
 		status: run.status,
-		outputs: run.status === 'failed' ? null : run.outputs,
+		outputs: run.outputs,
 		error: run.error,
 		elapsed_time: run.elapsed_time,
 		total_tokens: run.totalTokens,
@@ -178,20 +180,10 @@ export function formFilledData(form: HumanInputForm) {
  */
 export async function pauseRun(
 	call: Call,
-	e: Emitter,
+	e: Sink,
 	run: WorkflowRunRecord,
 	base: Record<string, unknown>,
-	nodes: {
-		run: (
-			e: Emitter,
-			id: string,
-			type: string,
-			title: string,
-			i: unknown,
-			o: unknown,
-		) => Promise<boolean>;
-		started: (id: string, type: string, title: string, i: unknown) => Record<string, unknown>;
-	},
+	nodes: NodeEvents,
 	subject: string,
 ): Promise<void> {
 	const form = createForm(call, run, subject);

@@ -127,6 +127,8 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped' | 'paused
 
 export interface WorkflowRunRecord {
 	id: string;
+	/** Id of the run's entry in GET /workflows/logs. */
+	logId: string;
 	appKey: string;
 	mode: AppMode;
 	user: string;
@@ -152,7 +154,9 @@ export interface WorkflowRunRecord {
 	messageId?: string;
 	form?: HumanInputForm;
 	/** Continues a paused run on GET /workflow/{id}/events once its form was submitted. */
-	resume?: (e: import('./stream').Emitter) => Promise<void>;
+	resume?: (e: import('./stream').Sink) => Promise<void>;
+	/** The continuation's events, recorded when the form was submitted; replayed by GET /workflow/{id}/events. */
+	replay?: unknown[];
 }
 
 export interface HumanInputForm {

@@ -7,7 +7,7 @@ import type { RequestContext, SseWriter } from '../core';
 import type { Env } from './http';
 import type { TaskRecord } from './state';
 
-export class Emitter {
+export class Emitter implements Sink {
 	private count = 0;
 	private pinger?: ReturnType<typeof setInterval>;
 	/** False once the client went away (or a stream fault killed the stream). */
@@ -81,5 +81,32 @@ export class Emitter {
 		if (this.pinger) clearInterval(this.pinger);
 		this.task.done = true;
 		this.w.end();
+	}
+}
+
+/** Where events go: a live SSE stream (Emitter) or a recording (Recorder). */
+export interface Sink {
+	readonly alive: boolean;
+	readonly stopped: boolean;
+	send(payload: unknown): Promise<boolean>;
+	next(): Promise<void>;
+	write(payload: unknown): Promise<boolean>;
+}
+
+/** Records events instead of streaming them (a paused run continuing after its form was submitted). */
+export class Recorder implements Sink {
+	readonly events: unknown[] = [];
+	readonly alive = true;
+	readonly stopped = false;
+
+	async send(payload: unknown): Promise<boolean> {
+		this.events.push(payload);
+		return true;
+	}
+
+	async next(): Promise<void> {}
+
+	async write(payload: unknown): Promise<boolean> {
+		return this.send(payload);
 	}
 }
