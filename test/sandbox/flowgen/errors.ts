@@ -21,9 +21,26 @@ export function internalError(ctx: RequestContext): void {
 	ctx.text(500, 'Internal Server Error');
 }
 
-/** Body for a status fault: text/plain for 500 (an unhandled exception), else `{"detail": ...}`. */
+/**
+ * Body for a status fault: text/plain for 500 (an unhandled exception); for 422 a pydantic
+ * validation list naming the body field `code` (default `owner`) with `message` as its msg (as a
+ * server requiring a field the client does not send answers); else `{"detail": ...}`.
+ */
 export function faultBody(status: number, fault: { code?: string; message?: string }): unknown {
 	if (status === 500 && fault.message === undefined) return 'Internal Server Error';
+	if (status === 422) {
+		return {
+			detail: [
+				{
+					type: 'missing',
+					loc: ['body', fault.code ?? 'owner'],
+					msg: fault.message ?? 'Field required',
+					input: {},
+					url: url('missing'),
+				},
+			],
+		};
+	}
 	return { detail: fault.message ?? http.STATUS_CODES[status] ?? 'Error' };
 }
 
