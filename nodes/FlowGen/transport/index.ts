@@ -405,9 +405,9 @@ export function describeFlowGenFailure(
 	if (status === 403)
 		return failure(`access to ${where} was denied for this API key or access token.`);
 	if (status === 404) {
-		if (route.chatId && serverDetail !== undefined && serverDetail !== 'Not Found') {
-			return failure(`chat ${route.chatId} was not found.`);
-		}
+		const named = serverDetail !== undefined && serverDetail !== 'Not Found';
+		if (route.chatId && named) return failure(`chat ${route.chatId} was not found.`);
+		if (route.source && named) return failure(`${sourceName(route.source)} was not found.`);
 		return failure(
 			`the server has no ${where} route (404 Not Found). Check the Base URL in the credential: the FlowGen API root, without /v1 or any other path.`,
 		);
@@ -427,6 +427,11 @@ export function describeFlowGenFailure(
 			detail: `Server detail: ${validationJson(objectField(body, 'detail')) ?? serverDetail ?? 'none'}`,
 		};
 	}
+	if (status === 409) {
+		return failure(
+			`the server refused ${route.feature}${route.chatId ? ` for chat ${route.chatId}` : ''} in the chat's current state (409 Conflict).`,
+		);
+	}
 	if (status === 429) return failure('too many requests: the server is rate limiting this key.');
 	if (status === 500) {
 		const opaque = serverDetail === undefined || serverDetail === 'Internal Server Error';
@@ -436,10 +441,7 @@ export function describeFlowGenFailure(
 			);
 		}
 		if (route.source && opaque) {
-			const what =
-				route.source.type === 'flow'
-					? `flow ${route.source.flowId}`
-					: `template ${route.source.templateId}`;
+			const what = sourceName(route.source);
 			return failure(
 				`server error while creating the chat (500 Internal Server Error). The open-source FlowGen server answers this way when ${what} does not exist (and when it does not know the API key), so check the ID and the credential; otherwise the server failed.`,
 			);
@@ -453,6 +455,10 @@ export function describeFlowGenFailure(
 	}
 	if (status >= 500) return failure(`server error (${status}).`);
 	return failure(`the request was refused (${status}).`);
+}
+
+function sourceName(source: ChatSource): string {
+	return source.type === 'flow' ? `flow ${source.flowId}` : `template ${source.templateId}`;
 }
 
 /** FastAPI/pydantic 422 items as `field: message` phrases, e.g. `owner: Field required`. */

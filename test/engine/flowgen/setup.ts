@@ -1,0 +1,246 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/**
+ * Shared plumbing for the FlowGen node's engine tests: a sandbox with only the FlowGen halves
+ * (documented contract at /flowgen, open-source v0.9 at /flowgen-oss), a one-node workflow
+ * runner, the chat search run in n8n-core's LoadOptionsContext, and a check that no output or
+ * error shows a key or token.
+ */
+import { LoadOptionsContext } from 'n8n-core';
+import {
+	Workflow,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INode,
+	type INodeExecutionData,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import * as n8nWorkflow from 'n8n-workflow';
+
+// The harness's runWorkflow calls `createDeferredPromise` from n8n-workflow, which 2.41 no longer
+// exports (the Dify tests shim it the same way). Until the harness is fixed, provide it here.
+const workflowModule = n8nWorkflow as unknown as Record<string, unknown>;
+if (typeof workflowModule.createDeferredPromise !== 'function') {
+	workflowModule.createDeferredPromise = <T>() => {
+		let resolve!: (value: T) => void;
+		let reject!: (error: Error) => void;
+		const promise = new Promise<T>((res, rej) => {
+			resolve = res;
+			reject = rej;
+		});
+		return { promise, resolve, reject };
+	};
+}
+
+import {
+	loadPackage,
+	runWorkflow,
+	singleNode,
+	type RunOptions,
+	type RunResult,
+} from '../../harness';
+import { TestCredentialsHelper } from '../../harness/credentials';
+import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
+import {
+	createFlowGen,
+	FLOWGEN_FLOWS,
+	FLOWGEN_KEYS,
+	FLOWGEN_PROMPTS,
+	FLOWGEN_TEMPLATES,
+	type FlowGenContract,
+	type FlowGenSandbox,
+} from '../../sandbox/flowgen';
+
+export { FLOWGEN_FLOWS, FLOWGEN_KEYS, FLOWGEN_PROMPTS, FLOWGEN_TEMPLATES };
+export type { FlowGenContract };
+export const NODE = 'FlowGen';
+export const CONTRACTS: FlowGenContract[] = ['documented', 'oss'];
+
+/** Fast polling for the tests (the sandbox's step delay is 20 ms). */
+export const FAST = { pollInterval: 0.05, maxWait: 10, maxRetries: 0 };
+
+export interface FlowGenEnv {
+	server: SandboxServer;
+	documented: FlowGenSandbox;
+	oss: FlowGenSandbox;
+	close(): Promise<void>;
+}
+
+export async function startFlowGen(): Promise<FlowGenEnv> {
+	const server = new SandboxServer();
+	const documented = createFlowGen(server, { contract: 'documented', mount: '/flowgen' });
+	const oss = createFlowGen(server, { contract: 'oss', mount: '/flowgen-oss' });
+	const url = await server.listen();
+	documented.baseUrl = `${url}/flowgen`;
+	oss.baseUrl = `${url}/flowgen-oss`;
+	return { server, documented, oss, close: () => server.close() };
+}
+
+export function resetFlowGen(env: FlowGenEnv): void {
+	env.documented.reset();
+	env.oss.reset();
+	env.server.faults.clear();
+	env.server.clearRequests();
+}
+
+export type Auth = { method: 'apiKey'; key: string } | { method: 'accessToken'; token: string };
+
+export const ALICE_KEY: Auth = { method: 'apiKey', key: FLOWGEN_KEYS.apiKey };
+export const ALICE_TOKEN: Auth = { method: 'accessToken', token: FLOWGEN_KEYS.accessToken };
+
+export function credentials(baseUrl: string, auth: Auth = ALICE_KEY) {
+	return {
+		flowGenApi:
+			auth.method === 'apiKey'
+				? { baseUrl, authentication: 'apiKey', apiKey: auth.key }
+				: { baseUrl, authentication: 'accessToken', accessToken: auth.token },
+	};
+}
+
+export interface RunFlowGen extends Omit<RunOptions, 'workflow' | 'credentials'> {
+	auth?: Auth;
+	continueOnFail?: boolean;
+}
+
+/** Runs the FlowGen node alone against one contract, through n8n-core's WorkflowExecute. */
+export async function runFlowGen(
+	sandbox: FlowGenSandbox,
+	parameters: INode['parameters'],
+	options: RunFlowGen = {},
+): Promise<RunResult> {
+	const workflow = singleNode('flowGen', parameters, {
+		name: NODE,
+		credentials: { flowGenApi: { id: 'cred-1', name: 'FlowGen account' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	});
+	return await runWorkflow({
+		...options,
+		workflow,
+		credentials: credentials(sandbox.baseUrl, options.auth),
+	});
+}
+
+/** A Chat locator value by ID. */
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** The node's output items as plain JSON (what the next node sees). */
+export function jsonOf(result: RunResult): IDataObject[] {
+	return result.output(NODE).map((item: INodeExecutionData) => item.json);
+}
+
+/** Requests to the FlowGen sandbox of one contract, in arrival order. */
+export function requestsTo(env: FlowGenEnv, sandbox: FlowGenSandbox): LoggedRequest[] {
+	return env.server.requests.filter(
+		(r) => r.path.startsWith(`${sandbox.mount}/`) || r.path === sandbox.mount,
+	);
+}
+
+/** `METHOD route` of each request to one contract, e.g. `GET /chats/abc`. */
+export function routesOf(env: FlowGenEnv, sandbox: FlowGenSandbox): string[] {
+	return requestsTo(env, sandbox).map((r) => `${r.method} ${r.route}`);
+}
+
+/** The same list without repeated consecutive polls (`GET /chats/x` x N -> one). */
+export function collapsedRoutes(env: FlowGenEnv, sandbox: FlowGenSandbox): string[] {
+	const out: string[] = [];
+	for (const r of routesOf(env, sandbox)) if (out[out.length - 1] !== r) out.push(r);
+	return out;
+}
+
+const SECRETS = Object.values(FLOWGEN_KEYS).filter(
+	(v) => v.startsWith('fg_') || v.split('.').length === 3,
+);
+
+/** Everything a user could see of a run (items, task data, errors) shows no key or token. */
+export function expectNoSecret(result: RunResult): void {
+	const seen = JSON.stringify({
+		output: result.run.data.resultData.runData,
+		error: result.error,
+		errorText: result.error ? `${result.error.message} ${String(result.error.description)}` : '',
+	});
+	for (const secret of SECRETS) {
+		expect(seen).not.toContain(secret);
+		expect(seen).not.toContain(secret.slice(3, 20));
+	}
+}
+
+/** The error a failed run ended with: message, description and HTTP code. */
+export function errorOf(result: RunResult): {
+	message: string;
+	description?: string | null;
+	httpCode?: string | null;
+} {
+	const error = result.error as
+		| (Error & { description?: string | null; httpCode?: string | null })
+		| undefined;
+	if (!error) throw new Error(`the run did not fail; output: ${JSON.stringify(jsonOf(result))}`);
+	return { message: error.message, description: error.description, httpCode: error.httpCode };
+}
+
+/** The node's search method for the Chat locator, in n8n-core's LoadOptionsContext. */
+export async function searchChats(
+	sandbox: FlowGenSandbox,
+	filter?: string,
+	auth: Auth = ALICE_KEY,
+): Promise<unknown> {
+	const pkg = await loadPackage();
+	const parameters = {
+		resource: 'chat',
+		operation: 'get',
+		chatId: { __rl: true, mode: 'list', value: '' },
+	};
+	const node: INode = {
+		id: 'node-1',
+		name: NODE,
+		type: pkg.typeName('flowGen'),
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { flowGenApi: { id: 'cred-1', name: 'FlowGen account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(
+			pkg.credentialTypes,
+			credentials(sandbox.baseUrl, auth),
+		),
+		currentNodeParameters: parameters,
+		variables: {},
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const ctx = new LoadOptionsContext(
+		workflow,
+		workflow.getNode(NODE)!,
+		additionalData,
+		'parameters.chatId',
+	);
+	const type = pkg.nodeTypes.getByNameAndVersion(pkg.typeName('flowGen'), 1);
+	const search = type.methods!.listSearch!.searchChats;
+	return await search.call(ctx as unknown as ILoadOptionsFunctions, filter);
+}
+
+/** The sandbox's words for statuses that differ per contract. */
+export const WORDS = {
+	documented: { created: 'ready', failed: 'error' },
+	oss: { created: '', failed: 'failed' },
+} as const;
+
+/** Creates a chat on a flow directly in the sandbox (no HTTP) and returns its id. */
+export function seedChat(
+	sandbox: FlowGenSandbox,
+	flow: string = FLOWGEN_FLOWS.askOnce,
+	name = 'Seeded chat',
+): string {
+	return sandbox.seedChats(1, { flow, name: () => name })[0].id;
+}
