@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Shared plumbing for the FlowGen node's engine tests: a sandbox with only the FlowGen halves
  * (documented contract at /flowgen, open-source v0.9 at /flowgen-oss), a one-node workflow
