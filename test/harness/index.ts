@@ -35,6 +35,9 @@ import {
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper, type CredentialsByType } from './credentials';
+import { findSecrets, secretsOf } from './secrets';
+
+export { findSecrets, secretsOf } from './secrets';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-dify-flowgen';
@@ -181,6 +184,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		setTimeout(() => promise.cancel(), options.cancelAfterMs).unref();
 	}
 	const run = await Promise.race([promise, finished.promise]);
+	const leaks = findSecrets({ run, chunks }, secretsOf(options.credentials));
+	if (leaks.length > 0) throw new Error(`A credential secret appears in the run at: ${leaks.join(', ')}`);
 	const { runData } = run.data.resultData;
 	const task = (nodeName: string): ITaskData => {
 		const t = runData[nodeName]?.[0];

@@ -1,0 +1,40 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { findSecrets, secretsOf } from '../harness/secrets';
+
+const node = {
+	id: '1',
+	name: 'Dify',
+	type: 'n8n-nodes-dify-flowgen.dify',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
+
+describe('secrets check used by every engine run', () => {
+	const secrets = secretsOf({
+		difyApi: { apiKey: 'app-secretKey123', baseUrl: 'http://127.0.0.1/v1' },
+		flowGenApi: { authentication: 'accessToken', accessToken: 'eyJhbGciOiJ.token', apiKey: '' },
+	});
+
+	test('collects keys and tokens, not URLs or empty fields', () => {
+		expect(secrets).toEqual(['app-secretKey123', 'eyJhbGciOiJ.token']);
+	});
+
+	test('finds a key in an item, naming the path', () => {
+		expect(findSecrets({ items: [{ json: { header: 'Bearer app-secretKey123' } }] }, secrets)).toEqual([
+			'items.0.json.header',
+		]);
+	});
+
+	test("finds a key in an error's description, message, stack or cause", () => {
+		const error = new NodeApiError(node, { message: 'x' }, { description: 'sent app-secretKey123' });
+		expect(findSecrets({ error }, secrets)).toEqual(['error.description']);
+		const withCause = new Error('outer', { cause: new Error('token eyJhbGciOiJ.token rejected') });
+		expect(findSecrets(withCause, secrets)).toEqual(['cause.message', 'cause.stack']);
+	});
+
+	test('clean values give nothing', () => {
+		expect(findSecrets({ a: 'app-other', b: [1, 2, { c: null }] }, secrets)).toEqual([]);
+	});
+});
