@@ -12,37 +12,57 @@ export class StreamIdleError extends Error {
 }
 
 /**
- * Yields the stream's chunks, destroying it (with a StreamIdleError) when nothing, not even a
- * keep-alive ping, arrives for `idleMs`, or when `signal` aborts. One watchdog loop per stream rather than a timer per chunk
- * keeps the hot path free of timer churn.
+ * Yields the stream's chunks, and fails with a StreamIdleError when nothing, not even a keep-alive
+ * ping, arrives for `idleMs`, or with a cancel error when `signal` aborts. One watchdog loop per
+ * stream rather than a timer per chunk keeps the hot path free of timer churn.
+ *
+ * Each read is raced against the watchdog instead of relying on `destroy()` to end a pending
+ * read: n8n's HTTP client hands out response bodies wrapped in `Readable.from(async generator)`
+ * (axios' maxContentLength guard), and destroying that wrapper waits for the generator's pending
+ * read, i.e. until the server sends something. The stream is still destroyed, in the background.
  */
 export async function* withIdleTimeout(
 	stream: ByteStream,
 	idleMs: number,
 	signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array | string> {
+	const iterator = stream[Symbol.asyncIterator]();
 	let last = Date.now();
 	let done = false;
-	const onAbort = () => stream.destroy(new Error('The execution was cancelled'));
+	let fail: (error: Error) => void = () => {};
+	const failed = new Promise<never>((_, reject) => (fail = reject));
+	failed.catch(() => {});
+	const stop = (error: Error) => {
+		fail(error);
+		stream.destroy(error);
+	};
+	const onAbort = () => stop(new Error('The execution was cancelled'));
 	signal?.addEventListener('abort', onAbort, { once: true });
+	if (signal?.aborted) onAbort();
 	const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
 	void (async () => {
 		while (!done) {
 			await sleep(tick);
 			if (!done && Date.now() - last > idleMs) {
-				stream.destroy(new StreamIdleError(idleMs));
+				stop(new StreamIdleError(idleMs));
 				return;
 			}
 		}
 	})();
-	// No catch: a failure (including the StreamIdleError given to destroy) reaches the caller as is.
 	try {
-		for await (const chunk of stream) {
+		for (;;) {
+			const read = iterator.next();
+			// A read abandoned by the race may still reject later; that is expected, not unhandled.
+			read.catch(() => {});
+			const next = await Promise.race([read, failed]);
+			if (next.done) return;
 			last = Date.now();
-			yield chunk;
+			yield next.value;
 		}
 	} finally {
 		done = true;
 		signal?.removeEventListener('abort', onAbort);
+		// Not awaited: on a stalled source, closing the wrapper only completes once data arrives.
+		void iterator.return?.()?.catch(() => {});
 	}
 }
