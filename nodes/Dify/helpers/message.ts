@@ -125,12 +125,14 @@ async function streamFailure(
 		await stopTask(ctx, call, taskId);
 		return {
 			code: 'STREAM_IDLE',
-			message: `no data from Dify for ${Math.round(error.idleMs / 1000)} s (not even keep-alive pings), so the node gave up on the answer. Raise "Stream Idle Timeout" if the app is slow.`,
+			message: `the answer stream went quiet for ${Math.round(error.idleMs / 1000)} s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.`,
 		};
 	}
+	// The network code goes in the detail, not `code`: n8n would swap the message for its generic one.
+	const code = errorCode(error);
 	return {
-		code: errorCode(error),
 		message: 'the connection broke while Dify was streaming the answer.',
+		detail: code ? `network error ${code}` : undefined,
 	};
 }
 
