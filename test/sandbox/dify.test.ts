@@ -1108,6 +1108,65 @@ describe('files', () => {
 	});
 });
 
+describe('signed file URLs and knobs over HTTP', () => {
+	test('agent tool image and upload source_url are served; unsigned URLs get 403', async () => {
+		const { events } = await readSse(
+			await agent.post('/chat-messages', chatBody('img', { response_mode: 'streaming' })),
+		);
+		const url = events.find((e) => e.event === 'message_file')!.url as string;
+		expect(url.startsWith(`${sb.url}/files/tools/`)).toBe(true);
+		const img = await fetch(url);
+		expect(img.status).toBe(200);
+		expect(img.headers.get('content-type')).toBe('image/png');
+		expect((await img.arrayBuffer()).byteLength).toBe(68);
+		await expectError(await fetch(url.split('?')[0]), 403, 'forbidden', 'Invalid request.');
+		const up = (await (
+			await chat.upload('alice', { name: 'a.txt', type: 'text/plain', data: 'abc' })
+		).json()) as {
+			source_url: string;
+		};
+		const src = await fetch(up.source_url);
+		expect(await src.text()).toBe('abc');
+	});
+
+	test('/__sandbox/dify/knobs', async () => {
+		const knobsUrl = `${sb.url}/__sandbox/dify/knobs`;
+		const set = await fetch(knobsUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({
+				alwaysStream: { [DIFY_KEYS.chat]: true },
+				uploadLimit: 5,
+				pingIntervalMs: 0,
+			}),
+		});
+		expect(await set.json()).toEqual({
+			streamDelayMs: 0,
+			streamDelay: {},
+			pingIntervalMs: 0,
+			alwaysStream: { [DIFY_KEYS.chat]: true },
+			suggestedQuestions: {},
+			uploadLimit: 5,
+			formTtlSeconds: 86400,
+		});
+		const res = await chat.post('/chat-messages', chatBody('hi'));
+		expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+		await res.text();
+		expect(
+			(await chat.upload('alice', { name: 'b.txt', type: 'text/plain', data: '123456' })).status,
+		).toBe(413);
+		const reset = (await (await fetch(knobsUrl, { method: 'DELETE' })).json()) as Record<
+			string,
+			unknown
+		>;
+		expect(reset.alwaysStream).toEqual({});
+		expect((await chat.post('/chat-messages', chatBody('hi'))).headers.get('content-type')).toBe(
+			'application/json',
+		);
+		expect(sb.server.requests.filter((r) => r.path.startsWith('/__sandbox'))).toHaveLength(2);
+	});
+});
+
 test('splitFrames is strict about terminators', () => {
 	expect(splitFrames('data: {"a":1}\n\nevent: ping\n\npartial')).toEqual([
 		{ raw: 'data: {"a":1}', data: '{"a":1}' },

@@ -13,6 +13,7 @@ import {
 	infoOf,
 	parametersOf,
 } from './apps';
+import { registerFileUrls, registerKnobAdmin } from './admin';
 import { registerChat } from './chat';
 import { registerConversations } from './conversations';
 import {
@@ -182,6 +183,9 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 		methodNotAllowed: (ctx) =>
 			ctx.json(405, envelope(405, 'method_not_allowed', METHOD_NOT_ALLOWED_MESSAGE)),
 	});
+
+	registerFileUrls(server, env);
+	registerKnobAdmin(server, env);
 
 	const knobs = (): Knobs => env.knobs;
 	const byApp = <T extends { appKey: string }>(list: T[], appKey: string) =>
