@@ -1127,6 +1127,10 @@ describe('signed file URLs and knobs over HTTP', () => {
 		};
 		const src = await fetch(up.source_url);
 		expect(await src.text()).toBe('abc');
+		// a base URL missing /v1 still hits an HTML 404, uploads included
+		const noV1 = await fetch(`${sb.url}/files/upload`, { method: 'POST', headers: chat.headers() });
+		expect(noV1.status).toBe(404);
+		expect(noV1.headers.get('content-type')).toBe('text/html');
 	});
 
 	test('/__sandbox/dify/knobs', async () => {

@@ -2,11 +2,12 @@
  * Two extra mounts of the Dify half:
  * - `/files/*`: the signed file URLs Dify hands out (agent tool images `/files/tools/<id>.png`, upload
  *   `source_url`s `/files/<id>/file-preview`), served without an app key like Dify's file controller;
- *   a URL without `timestamp`, `nonce` and `sign` gets 403.
+ *   a URL without `timestamp`, `nonce` and `sign` gets 403. Any other `/files/...` path (e.g. an upload
+ *   sent to a base URL without `/v1`) still gets the core's HTML 404.
  * - `/__sandbox/dify/knobs`: the DifySandbox knobs over HTTP for the standalone sandbox
  *   (GET: current values; POST: change some; DELETE: defaults).
  */
-import { type RequestContext, type SandboxServer, Router } from '../core';
+import { type RequestContext, type SandboxServer, Router, htmlPage } from '../core';
 import { NOT_FOUND_MESSAGE, envelope } from './errors';
 import { type Env, type Knobs, bearerOf, defaultKnobs } from './http';
 
@@ -24,7 +25,9 @@ function signed(ctx: RequestContext): boolean {
 }
 
 export function registerFileUrls(server: SandboxServer, env: Env): void {
-	const router = new Router('dify', '/files');
+	// Logged as service 'other' and answering unknown paths with the core's HTML 404, so that a base URL
+	// missing `/v1` (e.g. POST /files/upload) still looks like "not the API" as before.
+	const router = new Router('other', '/files');
 	router.on('GET', '/tools/{file}', (ctx) => {
 		if (!signed(ctx)) return;
 		const id = ctx.params.file.replace(/\.png$/, '');
@@ -44,12 +47,8 @@ export function registerFileUrls(server: SandboxServer, env: Env): void {
 		router,
 		keyOf: bearerOf,
 		errorBody: (status, f) => envelope(status, f.code ?? 'unknown', f.message ?? ''),
-		notFound: (ctx) => ctx.json(404, envelope(404, 'not_found', NOT_FOUND_MESSAGE)),
-		methodNotAllowed: (ctx) =>
-			ctx.json(
-				405,
-				envelope(405, 'method_not_allowed', 'The method is not allowed for the requested URL.'),
-			),
+		notFound: (ctx) => htmlPage(ctx, 404),
+		methodNotAllowed: (ctx) => htmlPage(ctx, 404),
 	});
 }
 
