@@ -1,0 +1,48 @@
+/**
+ * The credentials `npm run demo` and the end-to-end tests import into n8n, pointing at the sandbox.
+ * Their ids are fixed: the workflows in examples/ reference them. To use real Dify or FlowGen
+ * accounts, change these credentials in n8n (API key, base URL); the workflows stay as they are.
+ */
+import { DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
+
+export const CREDENTIAL_IDS = {
+	difyChat: 'DifySandboxChat0',
+	difyText: 'DifySandboxText0',
+	flowGen: 'FlowGenSandbox00',
+} as const;
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: 'difyApi' | 'flowGenApi';
+	data: Record<string, string>;
+}
+
+export function sandboxCredentials(
+	sandbox: Pick<Sandbox, 'difyBaseUrl' | 'flowgen'>,
+): CredentialImport[] {
+	return [
+		{
+			id: CREDENTIAL_IDS.difyChat,
+			name: 'Dify (sandbox chat app)',
+			type: 'difyApi',
+			data: { apiKey: DIFY_KEYS.chat, baseUrl: sandbox.difyBaseUrl },
+		},
+		{
+			id: CREDENTIAL_IDS.difyText,
+			name: 'Dify (sandbox text generator)',
+			type: 'difyApi',
+			data: { apiKey: DIFY_KEYS.completion, baseUrl: sandbox.difyBaseUrl },
+		},
+		{
+			id: CREDENTIAL_IDS.flowGen,
+			name: 'FlowGen (sandbox)',
+			type: 'flowGenApi',
+			data: {
+				baseUrl: sandbox.flowgen.documented.baseUrl,
+				authentication: 'apiKey',
+				apiKey: FLOWGEN_KEYS.apiKey,
+			},
+		},
+	];
+}

@@ -1,0 +1,239 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, never shipped: n8n runtime rules do not apply */
+/**
+ * End-to-end harness: the real n8n (installed by `npm run n8n:install` into `.n8n-demo/n8n`) with
+ * this package installed as a community package, against the sandbox services started in-process.
+ *
+ *   const e2e = await startE2E('my-test');   // fresh user folder, sandbox, n8n start, owner, API key
+ *   const id = await e2e.importWorkflow(workflowJson);
+ *   const run = await e2e.execute(id);       // `n8n execute --id` (the CLI), returns the run data
+ *   await e2e.stop();
+ *
+ * Suites use `describeE2E` so they are skipped, with the reason in the test name, when n8n is not
+ * installed (or Node is older than 24). n8n's log stays in `test-output/e2e/<name>-<time>/n8n.log`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { CREDENTIAL_IDS, sandboxCredentials } from '../../scripts/n8n/credentials';
+import {
+	installCommunityPackage,
+	n8nCli,
+	n8nImport,
+	N8nPublicApi,
+	N8nServer,
+	N8nSession,
+	n8nUnavailableReason,
+	packPackage,
+	PACKAGE_NAME,
+	ROOT,
+} from '../../scripts/n8n/lib';
+import { startSandbox, type Sandbox } from '../sandbox';
+
+export { CREDENTIAL_IDS, PACKAGE_NAME };
+
+/** Why the e2e suites are skipped here, or undefined when they run. */
+export const E2E_SKIP_REASON = n8nUnavailableReason();
+
+/** `describe`, or `describe.skip` with the reason in the name when real n8n cannot run here. */
+export function describeE2E(name: string, fn: () => void): void {
+	if (E2E_SKIP_REASON) {
+		describe.skip(`${name} [SKIPPED: ${E2E_SKIP_REASON}]`, fn);
+		// One visible line in the run's output as well.
+		// eslint-disable-next-line no-console
+		console.warn(`e2e "${name}" skipped: ${E2E_SKIP_REASON}`);
+	} else {
+		describe(name, fn);
+	}
+}
+
+/** Generous: n8n's start takes ~15-20 s alone on a 2-core machine, more when the machine is busy. */
+export const E2E_TIMEOUT_MS = 240_000;
+
+export const OUTPUT_DIR = path.join(ROOT, 'test-output', 'e2e');
+
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: Array<{
+		name: string;
+		type: string;
+		credentials?: Record<string, { id: string; name: string }>;
+		[key: string]: unknown;
+	}>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	staticData?: unknown;
+	[key: string]: unknown;
+}
+
+export interface ExecutionResult {
+	/** `n8n execute --rawOutput`'s JSON: an IRun (`data.resultData.runData`, `status`...). */
+	run: {
+		status?: string;
+		data: {
+			resultData: {
+				runData: Record<
+					string,
+					Array<{
+						data?: { main?: Array<Array<{ json: Record<string, unknown> }>> };
+						error?: unknown;
+					}>
+				>;
+				error?: unknown;
+				lastNodeExecuted?: string;
+			};
+		};
+	};
+	/** The `json` of every item a node output on its first output, last run. */
+	output(nodeName: string): Array<Record<string, unknown>>;
+}
+
+export interface E2E {
+	sandbox: Sandbox;
+	server: N8nServer;
+	session: N8nSession;
+	api: N8nPublicApi;
+	userFolder: string;
+	/**
+	 * The demo's credentials (scripts/n8n/credentials.ts, fixed ids that examples/ use), imported
+	 * before start and pointing at this test's sandbox: `{ id, name }` by key of CREDENTIAL_IDS.
+	 */
+	credentials: Record<keyof typeof CREDENTIAL_IDS, { id: string; name: string }>;
+	/** Imports through the public API (a new id; credential references kept). Returns the id. */
+	importWorkflow(workflow: WorkflowJson): Promise<string>;
+	/** Imports with `n8n import:workflow` (keeps the workflow's own id, as the demo does). */
+	importWorkflowCli(workflow: WorkflowJson): Promise<string>;
+	/** Runs a workflow with `n8n execute --id` (it must start with a Manual Trigger). */
+	execute(workflowId: string): Promise<ExecutionResult>;
+	activate(workflowId: string): Promise<void>;
+	deactivate(workflowId: string): Promise<void>;
+	/** Public API executions of a workflow, newest first, with data. */
+	executions(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; finished: boolean; data?: unknown }>>;
+	stop(): Promise<void>;
+}
+
+let tarballPromise: Promise<string> | undefined;
+
+/** Packs the built package once per jest worker (into a folder of its own, so workers do not race). */
+async function packedTarball(): Promise<string> {
+	tarballPromise ??= packPackage(fs.mkdtempSync(path.join(OUTPUT_DIR, `pack-${process.pid}-`)));
+	return await tarballPromise;
+}
+
+export async function startE2E(name: string): Promise<E2E> {
+	const reason = n8nUnavailableReason();
+	if (reason) throw new Error(reason);
+	fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+	const userFolder = fs.mkdtempSync(
+		path.join(OUTPUT_DIR, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}-`),
+	);
+	await installCommunityPackage(await packedTarball(), userFolder);
+	const sandbox = await startSandbox({ host: '127.0.0.1' });
+	let server: N8nServer | undefined;
+	try {
+		const imported = sandboxCredentials(sandbox);
+		await n8nImport('credentials', imported, { userFolder });
+		const credentials = Object.fromEntries(
+			Object.entries(CREDENTIAL_IDS).map(([key, id]) => [
+				key,
+				{ id, name: imported.find((c) => c.id === id)!.name },
+			]),
+		) as E2E['credentials'];
+		server = await N8nServer.start({ userFolder });
+		await N8nSession.setupOwner(server.url);
+		const session = await N8nSession.login(server.url);
+		const api = new N8nPublicApi(server.url, await session.createApiKey(name.slice(0, 50)));
+		const srv = server;
+		return {
+			sandbox,
+			server: srv,
+			session,
+			api,
+			userFolder,
+			credentials,
+			importWorkflow: async (workflow) => {
+				const created = await api.request<{ id: string }>('POST', '/workflows', {
+					name: workflow.name,
+					nodes: workflow.nodes,
+					connections: workflow.connections,
+					settings: workflow.settings ?? { executionOrder: 'v1' },
+					...(workflow.staticData ? { staticData: workflow.staticData } : {}),
+				});
+				return created.id;
+			},
+			importWorkflowCli: async (workflow) => {
+				if (!workflow.id) throw new Error('importWorkflowCli needs a workflow with an id');
+				await n8nImport('workflow', { active: false, ...workflow }, { userFolder });
+				return workflow.id;
+			},
+			execute: async (workflowId) => await executeWithCli(workflowId, userFolder),
+			activate: async (workflowId) => {
+				await api.request('POST', `/workflows/${workflowId}/activate`);
+			},
+			deactivate: async (workflowId) => {
+				await api.request('POST', `/workflows/${workflowId}/deactivate`);
+			},
+			executions: async (workflowId) => {
+				const { data } = await api.request<{
+					data: Array<{ id: string; status: string; finished: boolean; data?: unknown }>;
+				}>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=100`);
+				return data;
+			},
+			stop: async () => {
+				await srv.stop();
+				await sandbox.close();
+			},
+		};
+	} catch (error) {
+		await server?.stop();
+		await sandbox.close();
+		throw error;
+	}
+}
+
+async function executeWithCli(workflowId: string, userFolder: string): Promise<ExecutionResult> {
+	const result = await n8nCli(['execute', `--id=${workflowId}`, '--rawOutput'], { userFolder });
+	// With logs sent to a file, `execute` writes the run (JSON) as a log line there too.
+	let run: ExecutionResult['run'] | undefined;
+	let log = '';
+	try {
+		log = fs.readFileSync(result.logFile, 'utf8');
+	} catch {
+		// no log: reported below
+	}
+	for (const line of log.split('\n')) {
+		try {
+			const parsed = JSON.parse(JSON.parse(line).message) as ExecutionResult['run'];
+			if (parsed?.data?.resultData) run = parsed;
+		} catch {
+			// not the result line
+		}
+	}
+	if (result.code !== 0 || !run) {
+		const errors = log
+			.split('\n')
+			.filter((l) => l.includes('"level":"error"'))
+			.slice(-20)
+			.join('\n');
+		throw new Error(
+			`n8n execute --id=${workflowId} failed (exit ${result.code}); log: ${result.logFile}\n` +
+				`${errors}\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
+		);
+	}
+	const finalRun = run;
+	return {
+		run: finalRun,
+		output: (nodeName) => {
+			const runs = finalRun.data.resultData.runData[nodeName];
+			if (!runs?.length) throw new Error(`node "${nodeName}" did not run`);
+			return (runs[runs.length - 1].data?.main?.[0] ?? []).map((item) => item.json);
+		},
+	};
+}
+
+/** Reads `examples/<file>` (workflow JSON). */
+export function readExample(file: string): WorkflowJson {
+	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}

@@ -1,0 +1,83 @@
+/**
+ * The package loads in the real n8n as a community package: every node the built package declares
+ * is a node type `n8n-nodes-dify-flowgen.<name>`, both credential types exist, and a Dify node runs
+ * through `n8n execute` against the sandbox.
+ */
+import { PackageDirectoryLoader } from 'n8n-core';
+
+import { ROOT } from '../../scripts/n8n/lib';
+import { describeE2E, E2E_TIMEOUT_MS, PACKAGE_NAME, startE2E, type E2E } from './n8n';
+
+describeE2E('real n8n: the package loads as a community package', () => {
+	let e2e: E2E;
+	let declaredNodes: string[];
+
+	beforeAll(async () => {
+		const loader = new PackageDirectoryLoader(ROOT);
+		await loader.loadAll();
+		declaredNodes = Object.keys(loader.nodeTypes);
+		e2e = await startE2E('package-loads');
+	}, E2E_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await e2e?.stop();
+	}, 60_000);
+
+	it('lists every node of the package as n8n-nodes-dify-flowgen.<node>', async () => {
+		const names = await e2e.session.nodeTypeNames();
+		expect(declaredNodes.length).toBeGreaterThan(0);
+		for (const node of declaredNodes) expect(names).toContain(`${PACKAGE_NAME}.${node}`);
+		expect(names).toContain(`${PACKAGE_NAME}.dify`);
+		// usableAsTool nodes get a Tool variant for AI agents.
+		expect(names).toContain(`${PACKAGE_NAME}.difyTool`);
+	});
+
+	it('knows both credential types', async () => {
+		const names = await e2e.session.credentialTypeNames();
+		expect(names).toEqual(expect.arrayContaining(['difyApi', 'flowGenApi']));
+	});
+
+	it(
+		'runs a Dify chat message through `n8n execute` against the sandbox',
+		async () => {
+			const id = await e2e.importWorkflow({
+				name: 'e2e: Dify chat message',
+				nodes: [
+					{
+						id: '00000000-0000-4000-8000-000000000001',
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
+					{
+						id: '00000000-0000-4000-8000-000000000002',
+						name: 'Dify',
+						type: `${PACKAGE_NAME}.dify`,
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: {
+							resource: 'chatMessage',
+							operation: 'send',
+							query: 'Hello from real n8n',
+							user: 'e2e-user',
+						},
+						credentials: { difyApi: e2e.credentials.difyChat },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Dify', type: 'main', index: 0 }]] } },
+			});
+			const result = await e2e.execute(id);
+			expect(result.run.data.resultData.error).toBeUndefined();
+			const [item] = result.output('Dify');
+			expect(item.answer).toBe('Echo: Hello from real n8n');
+			expect(typeof item.conversation_id).toBe('string');
+			const calls = e2e.sandbox.server.requests.filter(
+				(r) => r.service === 'dify' && r.method === 'POST',
+			);
+			expect(calls.map((r) => r.route)).toContain('/chat-messages');
+		},
+		E2E_TIMEOUT_MS,
+	);
+});
