@@ -38,7 +38,7 @@ import {
 	type RunOptions,
 	type RunResult,
 } from '../../harness';
-import { TestCredentialsHelper } from '../../harness/credentials';
+import { TestCredentialsHelper, type CredentialsByType } from '../../harness/credentials';
 import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
 import {
 	createFlowGen,
@@ -87,7 +87,7 @@ export type Auth = { method: 'apiKey'; key: string } | { method: 'accessToken'; 
 export const ALICE_KEY: Auth = { method: 'apiKey', key: FLOWGEN_KEYS.apiKey };
 export const ALICE_TOKEN: Auth = { method: 'accessToken', token: FLOWGEN_KEYS.accessToken };
 
-export function credentials(baseUrl: string, auth: Auth = ALICE_KEY) {
+export function credentials(baseUrl: string, auth: Auth = ALICE_KEY): CredentialsByType {
 	return {
 		flowGenApi:
 			auth.method === 'apiKey'
