@@ -3,6 +3,8 @@
  * chat, agent-chat (which refuses blocking), advanced-chat (Chatflow), and the three ways to
  * continue a conversation.
  */
+import { sleep } from 'n8n-workflow';
+
 import { DIFY_WORKFLOW_IDS } from '../../sandbox/dify';
 import {
 	DIFY_KEYS,
@@ -171,7 +173,7 @@ describe('Chat Message -> Send (chat app)', () => {
 		});
 		let taskId: string | undefined;
 		for (let i = 0; i < 100 && !taskId; i++) {
-			await new Promise((r) => setTimeout(r, 10));
+			await sleep(10);
 			taskId = env.dify.runningTasks()[0];
 		}
 		expect(taskId).toBeDefined();

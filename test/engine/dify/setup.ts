@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Shared plumbing for the Dify node's engine tests: a sandbox with only the Dify half (so these
  * tests do not depend on the FlowGen half), a one-node workflow runner, the node's load methods
@@ -75,10 +74,10 @@ export interface RunDify extends Omit<RunOptions, 'workflow' | 'credentials'> {
 /** Runs the Dify node alone with the given parameters, through n8n-core's WorkflowExecute. */
 export async function runDify(
 	env: DifyEnv,
-	parameters: INode['parameters'],
+	parameters: Record<string, unknown>,
 	options: RunDify,
 ): Promise<RunResult> {
-	const workflow = singleNode('dify', parameters, {
+	const workflow = singleNode('dify', parameters as INode['parameters'], {
 		name: NODE,
 		credentials: { difyApi: { id: 'cred-1', name: 'Dify account' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
@@ -115,7 +114,7 @@ export function expectNoKey(result: RunResult, key: string): void {
 export async function loadMethodContext(
 	env: DifyEnv,
 	key: string,
-	parameters: INode['parameters'],
+	parameters: Record<string, unknown>,
 	path = 'inputs',
 ): Promise<ILoadOptionsFunctions> {
 	const pkg = await loadPackage();
@@ -125,7 +124,7 @@ export async function loadMethodContext(
 		type: pkg.typeName('dify'),
 		typeVersion: 1,
 		position: [0, 0],
-		parameters,
+		parameters: parameters as INode['parameters'],
 		credentials: { difyApi: { id: 'cred-1', name: 'Dify account' } },
 	};
 	const workflow = new Workflow({

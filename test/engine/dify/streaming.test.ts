@@ -3,6 +3,8 @@
  * stream opened, streams that end early, stall or break, keep-alive pings, moderation
  * (message_replace), and cancelling the execution (which also stops the task at Dify).
  */
+import { sleep } from 'n8n-workflow';
+
 import { MODERATED_ANSWER } from '../../sandbox/dify';
 import {
 	DIFY_KEYS,
@@ -212,7 +214,7 @@ describe('stream outcomes', () => {
 		const message = env.dify.lastMessage(KEY)!;
 		let stop;
 		for (let i = 0; i < 100 && !stop; i++) {
-			await new Promise((r) => setTimeout(r, 20));
+			await sleep(20);
 			stop = difyRequests(env).find((r) => r.route.endsWith('/stop'));
 		}
 		expect(stop?.path).toBe(`/v1/chat-messages/${message.taskId}/stop`);
