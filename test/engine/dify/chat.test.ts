@@ -322,9 +322,10 @@ describe('Conversations', () => {
 			answer: 'Echo: again (for Ann)',
 			conversation_id: conversationId,
 		});
+		// Inputs are hidden (and not sent) when continuing by ID: Dify keeps the first ones.
 		expect(difyRequests(env)[0].body).toEqual({
 			query: 'again',
-			inputs: { name: 'Zed' },
+			inputs: {},
 			user: 'alice',
 			conversation_id: conversationId,
 			auto_generate_name: true,

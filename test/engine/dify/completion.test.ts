@@ -129,6 +129,18 @@ describe('Completion -> Create', () => {
 		});
 	});
 
+	test('"Map Automatically" takes the form\'s variables from the item', async () => {
+		const result = await runDify(
+			env,
+			create({
+				inputs: { ...mapped({}, COMPLETION_SCHEMA), mappingMode: 'autoMapInputData', value: null },
+			}),
+			{ key: KEY, input: [{ json: { topic: 'owls', tone: 'formal', unrelated: 'x' } }] },
+		);
+		expect(jsonOf(result)[0].answer).toBe('Draft about owls in a formal tone ✓');
+		expect(difyRequests(env)[0].body).toMatchObject({ inputs: { topic: 'owls', tone: 'formal' } });
+	});
+
 	test('a Dify that streams when asked to block: parsed by content type', async () => {
 		env.dify.setAlwaysStream(KEY, true);
 		const result = await runDify(

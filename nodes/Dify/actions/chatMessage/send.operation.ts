@@ -11,7 +11,7 @@ import {
 	userField,
 } from '../../helpers/fields';
 import { prepareFiles, resolveFiles } from '../../helpers/files';
-import { assertRequiredInputs, readInputs } from '../../helpers/inputs';
+import { assertRequiredInputs, readInputs, type AppInputs } from '../../helpers/inputs';
 import { runMessage } from '../../helpers/message';
 import { messageItem } from '../../helpers/output';
 import {
@@ -87,12 +87,16 @@ const properties: INodeProperties[] = [
 		],
 	},
 	userField,
-	inputsModeField,
-	{
-		...inputsMapperField,
-		hint: 'Dify uses the inputs only when a conversation starts; a continued conversation keeps its first inputs.',
-	},
-	inputsJsonField,
+	// A continued conversation keeps the inputs it started with (Dify ignores new ones), so the
+	// inputs are only asked for when a conversation may start.
+	...[
+		inputsModeField,
+		{
+			...inputsMapperField,
+			hint: 'Used when a conversation starts; a continued conversation keeps its first inputs.',
+		},
+		inputsJsonField,
+	].map(hiddenWhenContinuingById),
 	{
 		...responseModeField,
 		hint: 'Agent apps only stream: with Blocking the node streams for them anyway.',
@@ -116,6 +120,13 @@ const properties: INodeProperties[] = [
 		},
 	]),
 ];
+
+function hiddenWhenContinuingById(field: INodeProperties): INodeProperties {
+	return {
+		...field,
+		displayOptions: { ...field.displayOptions, hide: { conversationMode: ['id'] } },
+	};
+}
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chatMessage'], operation: ['send'] } },
@@ -147,7 +158,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			'Pick a conversation of this user, or give the conversation_id of an earlier message.',
 		);
 	}
-	const inputs = readInputs(this, itemIndex);
+	const inputs: AppInputs = mode === 'id' ? { inputs: {}, required: [] } : readInputs(this, itemIndex);
 	if (mode === 'new') assertRequiredInputs(this, itemIndex, inputs);
 	const files = prepareFiles(this, itemIndex);
 	const user = getUser(this, itemIndex);
