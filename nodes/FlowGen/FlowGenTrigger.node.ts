@@ -1,0 +1,141 @@
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { pollFlowGen } from './trigger/poll';
+
+export class FlowGenTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FlowGen Trigger',
+		name: 'flowGenTrigger',
+		icon: { light: 'file:../../icons/flowgen.svg', dark: 'file:../../icons/flowgen.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow when FlowGen multi-agent chats wait for a person, complete, fail or change status',
+		defaults: { name: 'FlowGen Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'flowGenApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Each poll reads the chat list once and fires once per status change. The open-source FlowGen server (v0.9) lists only its first 30 chats and has no message history: there, items come without the question and the messages.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['waitingForInput'],
+				description: 'The status changes that start the workflow, one item per change',
+				options: [
+					{
+						name: 'Any Status Change',
+						value: 'anyChange',
+						description:
+							'Every change of a chat status the trigger sees, including chats created since the previous poll',
+					},
+					{
+						name: 'Chat Completed',
+						value: 'completed',
+						description: 'The agents finished a run',
+					},
+					{
+						name: 'Chat Failed or Aborted',
+						value: 'failedOrAborted',
+						description: 'A run failed (error) or was aborted',
+					},
+					{
+						name: 'Chat Waiting for Human Input',
+						value: 'waitingForInput',
+						description:
+							'The agents stopped to ask a person; fires again each time the chat waits again',
+					},
+				],
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Chat IDs',
+						name: 'chatIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. jeiljlkq1dp7zil, k2m4x8q0w1e3r5t',
+						description:
+							'Only these chats (IDs separated by commas). Empty: all chats of the account.',
+					},
+					{
+						displayName: 'Name Contains',
+						name: 'nameContains',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. approval',
+						description: 'Only chats whose name contains this text (not case-sensitive)',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Fire for Chats Already Waiting',
+						name: 'fireFoundWaiting',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether chats that are already waiting for human input when the trigger first sees them (on activation, or when they first match the filters) fire, since each is blocked on a person. Otherwise only changes after that count.',
+					},
+					{
+						displayName: 'Last Messages',
+						name: 'lastMessages',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+						default: 10,
+						description:
+							"How many of the chat's latest messages each item carries (0: none), when the server offers message history",
+					},
+					{
+						displayName: 'Max Retries',
+						name: 'maxRetries',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 5, numberPrecision: 0 },
+						default: 1,
+						description:
+							'How often a request is retried within one poll when FlowGen is busy (429), failing (5xx) or the connection drops. A poll that still fails reports an error and changes nothing; the next poll picks up from the last good one.',
+					},
+					{
+						displayName: 'Timeout (Seconds)',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						default: 30,
+						description: 'How long to wait for FlowGen to answer one request',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollFlowGen.call(this);
+	}
+}

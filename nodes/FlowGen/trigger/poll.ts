@@ -1,0 +1,204 @@
+/**
+ * One poll of the FlowGen Trigger: one list request, detection against the stored state, the
+ * history of the chats that fire (only those), the items, then the new state.
+ *
+ * The next state is computed in a copy and written to the workflow's static data only after every
+ * request of the poll succeeded: a failed poll throws (NodeApiError from the transport, worded for
+ * the user, no key or token in it) and leaves the state as it was, so the next good poll reports
+ * exactly what this one would have, once.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { HISTORY_UNAVAILABLE_NOTE } from '../helpers/output';
+import {
+	flagStatusMessage,
+	normalizeStatus,
+	parseStatusMarker,
+	pendingPrompt,
+	withNormalizedStatus,
+	type NormalizedStatus,
+} from '../status';
+import {
+	getMessagesIfOffered,
+	listChats,
+	type CallOptions,
+	type FlowGenChat,
+	type FlowGenMessage,
+} from '../transport';
+import { detect, eventKindOf, type EventKind, type Transition } from './detect';
+import { isWatched, readSettings, type TriggerSettings } from './settings';
+import { readState, writeState } from './state';
+
+/** History requests in flight at once (after the first has shown whether history exists). */
+const HISTORY_CONCURRENCY = 4;
+
+export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readSettings(this);
+	const seenAt = new Date(Date.now()).toISOString();
+	const listed = await listChats(this, settings.call);
+	const watched = listed.filter((chat) => isWatched(settings, chat));
+
+	if (this.getMode() === 'manual') return await sample(this, watched, settings, seenAt);
+
+	const staticData = this.getWorkflowStaticData('node');
+	const { transitions, next } = detect(readState(staticData), listed, watched, settings);
+	const histories = await readHistories(
+		this,
+		transitions.map((t) => t.chat.id),
+		settings.call,
+	);
+
+	const items: INodeExecutionData[] = [];
+	for (const transition of transitions) {
+		const id = transition.chat.id;
+		const messages = histories.get(id);
+		if (messages) {
+			const marker = markerIdOf(normalizeStatus(transition.chat.status), messages);
+			// The same marker as at the last entry: the chat was edited, it did not re-enter.
+			if (transition.confirmAgainst !== undefined && marker === transition.confirmAgainst) continue;
+			if (marker !== undefined) next.chats[id].m = marker;
+			else delete next.chats[id].m;
+		}
+		items.push({ json: eventItem(transition, messages, settings.lastMessages, seenAt) });
+	}
+
+	writeState(staticData, next);
+	return items.length > 0 ? [items] : null;
+}
+
+/**
+ * Fetch Test Event: the newest watched chat (latest `updated`) in a state one of the chosen events
+ * is about, as an item of the same shape. The state is not touched.
+ */
+async function sample(
+	ctx: IPollFunctions,
+	watched: FlowGenChat[],
+	settings: TriggerSettings,
+	seenAt: string,
+): Promise<INodeExecutionData[][]> {
+	const { events } = settings;
+	let newest: FlowGenChat | undefined;
+	let newestMs = Number.NEGATIVE_INFINITY;
+	for (const chat of watched) {
+		const kind = eventKindOf(normalizeStatus(chat.status));
+		if (!events.has('anyChange') && (kind === 'statusChange' || !events.has(kind))) continue;
+		const ms = Date.parse(String(chat.updated ?? '').replace(' ', 'T'));
+		const at = Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+		if (newest === undefined || at >= newestMs) {
+			newest = chat;
+			newestMs = at;
+		}
+	}
+	if (!newest) {
+		const wanted = events.has('anyChange')
+			? 'that passes the filters'
+			: `that is ${[...events]
+					.map((e) => SAMPLE_WORDS[e as Exclude<EventKind, 'statusChange'>])
+					.join(' or ')}`;
+		throw new NodeOperationError(ctx.getNode(), `No FlowGen chat right now ${wanted}`, {
+			description:
+				'Fetch Test Event shows the newest chat that matches the chosen events and filters. Bring a chat into that state in FlowGen (or widen the filters), then fetch again. The open-source FlowGen server lists only its first 30 chats.',
+		});
+	}
+	const transition: Transition = {
+		chat: newest,
+		event: eventKindOf(normalizeStatus(newest.status)),
+		previousStatus: null,
+		reason: 'found',
+	};
+	const histories = await readHistories(ctx, [newest.id], settings.call);
+	const item = eventItem(transition, histories.get(newest.id), settings.lastMessages, seenAt);
+	item.transition = 'sample';
+	return [[{ json: item }]];
+}
+
+const SAMPLE_WORDS: Record<Exclude<EventKind, 'statusChange'>, string> = {
+	waitingForInput: 'waiting for human input',
+	completed: 'completed',
+	failedOrAborted: 'failed or aborted',
+};
+
+/**
+ * The histories of the given chats, oldest message first; a chat maps to undefined when the server
+ * offers no history (405: asked once per poll, the others are then not asked). Any other failure
+ * fails the poll.
+ */
+async function readHistories(
+	ctx: IPollFunctions,
+	chatIds: string[],
+	call: CallOptions,
+): Promise<Map<string, FlowGenMessage[] | undefined>> {
+	const out = new Map<string, FlowGenMessage[] | undefined>();
+	if (chatIds.length === 0) return out;
+	const first = await getMessagesIfOffered(ctx, chatIds[0], call);
+	out.set(chatIds[0], first);
+	const rest = chatIds.slice(1);
+	if (first === undefined) {
+		for (const id of rest) out.set(id, undefined);
+		return out;
+	}
+	let next = 0;
+	const worker = async () => {
+		while (next < rest.length) {
+			const id = rest[next++];
+			out.set(id, await getMessagesIfOffered(ctx, id, call));
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(HISTORY_CONCURRENCY, rest.length) }, worker));
+	return out;
+}
+
+/** The id of the latest status marker behind a status: the wait marker, or the completion marker. */
+function markerIdOf(status: NormalizedStatus, messages: FlowGenMessage[]): string | undefined {
+	const kind =
+		status === 'waiting_for_input'
+			? 'waitForHumanInput'
+			: status === 'completed' || status === 'failed' || status === 'aborted'
+				? 'completed'
+				: undefined;
+	if (!kind) return undefined;
+	for (let i = messages.length - 1; i >= 0; i--) {
+		if (parseStatusMarker(messages[i].content)?.kind === kind) {
+			const id = messages[i].id;
+			return typeof id === 'string' && id !== '' ? id : undefined;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * One item per event: `event, transition, chatId, name, status, normalizedStatus, previousStatus,
+ * previousNormalizedStatus, seenAt, updated, prompt, historyAvailable`, `messages` (the last N,
+ * status rows flagged) when the server offers history, else a `note`; and the full `chat`.
+ */
+function eventItem(
+	transition: Transition,
+	messages: FlowGenMessage[] | undefined,
+	lastMessages: number,
+	seenAt: string,
+): IDataObject {
+	const { chat, previousStatus } = transition;
+	const status = normalizeStatus(chat.status);
+	const json: IDataObject = {
+		event: transition.event,
+		transition: transition.reason,
+		chatId: chat.id,
+		name: chat.name ?? null,
+		status: chat.status ?? null,
+		normalizedStatus: status,
+		previousStatus,
+		previousNormalizedStatus: previousStatus === null ? null : normalizeStatus(previousStatus),
+		seenAt,
+		updated: chat.updated ?? null,
+		prompt: messages && status === 'waiting_for_input' ? (pendingPrompt(messages) ?? null) : null,
+		historyAvailable: messages !== undefined,
+	};
+	if (messages) {
+		json.messages = lastMessages > 0 ? messages.slice(-lastMessages).map(flagStatusMessage) : [];
+	} else {
+		json.note = HISTORY_UNAVAILABLE_NOTE;
+	}
+	json.chat = withNormalizedStatus(chat);
+	return json;
+}

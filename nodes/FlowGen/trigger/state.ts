@@ -1,0 +1,99 @@
+/**
+ * The FlowGen Trigger's memory between polls: a compact JSON value kept in the workflow's static
+ * data (`getWorkflowStaticData('node')`), which n8n persists with the workflow. Nothing is kept in
+ * process memory, so a restart or a queue-mode main instance carries on where the last poll left.
+ *
+ * Shape (version 1):
+ *
+ * ```json
+ * {
+ *   "version": 1,
+ *   "watermark": "2024-07-04 10:20:30.123Z",
+ *   "chats": { "jeiljlkq1dp7zil": { "s": "wait_for_human_input", "u": "2024-07-04 10:20:30.123Z", "m": "k2m..." } }
+ * }
+ * ```
+ *
+ * - `chats`: one entry per chat the trigger watches (those that pass its filters) as of the last
+ *   good poll: `s` the raw status, `u` the chat's `updated`, `m` (when known) the id of the status
+ *   marker message behind the current status (the wait or completion marker). Chats that left the
+ *   list (deleted, or no longer matching) are not carried over, so the state stays as small as the
+ *   set of watched chats.
+ * - `watermark`: the newest `created`/`updated` of any chat in the last list, in the server's own
+ *   clock. A chat seen for the first time and created at or after it is new since the last poll.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+export const STATE_VERSION = 1;
+
+export interface ChatState {
+	/** Raw status. */
+	s: string;
+	/** The chat's `updated`, as the server wrote it. */
+	u: string;
+	/** Id of the status marker message behind the status, when the history was read. */
+	m?: string;
+}
+
+export interface TriggerState {
+	version: typeof STATE_VERSION;
+	/** Newest `created`/`updated` in the last list (server time); absent when the list was empty. */
+	watermark?: string;
+	chats: Record<string, ChatState>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The state the last good poll left, or undefined before the first one (or when what is stored is
+ * not a state this version wrote: the trigger then starts over as on activation).
+ */
+export function readState(staticData: IDataObject): TriggerState | undefined {
+	const raw = staticData.flowGenTrigger;
+	if (!isRecord(raw) || raw.version !== STATE_VERSION || !isRecord(raw.chats)) return undefined;
+	const chats: Record<string, ChatState> = {};
+	for (const [id, entry] of Object.entries(raw.chats)) {
+		if (!isRecord(entry) || typeof entry.s !== 'string' || typeof entry.u !== 'string') continue;
+		chats[id] = { s: entry.s, u: entry.u };
+		if (typeof entry.m === 'string') chats[id].m = entry.m;
+	}
+	const state: TriggerState = { version: STATE_VERSION, chats };
+	if (typeof raw.watermark === 'string') state.watermark = raw.watermark;
+	return state;
+}
+
+/**
+ * Stores the next state, as plain JSON. Writes only when it differs from what is stored, so a poll
+ * that saw nothing new does not make n8n save the workflow again. Returns whether it wrote.
+ */
+export function writeState(staticData: IDataObject, next: TriggerState): boolean {
+	const json = JSON.stringify(next);
+	if (JSON.stringify(staticData.flowGenTrigger ?? null) === json) return false;
+	staticData.flowGenTrigger = JSON.parse(json) as IDataObject;
+	return true;
+}
+
+/** A server timestamp (`2024-01-08 10:20:30.123Z` or ISO) in ms; NaN when unreadable. */
+export function timeOf(value: unknown): number {
+	if (typeof value !== 'string' || value === '') return Number.NaN;
+	return Date.parse(value.includes('T') ? value : value.replace(' ', 'T'));
+}
+
+/** The newest of the chats' `created`/`updated` values, as written by the server. */
+export function newestTime(
+	chats: Array<{ created?: unknown; updated?: unknown }>,
+): string | undefined {
+	let best: string | undefined;
+	let bestMs = Number.NEGATIVE_INFINITY;
+	for (const chat of chats) {
+		for (const value of [chat.created, chat.updated]) {
+			const ms = timeOf(value);
+			if (!Number.isNaN(ms) && ms > bestMs) {
+				bestMs = ms;
+				best = value as string;
+			}
+		}
+	}
+	return best;
+}
