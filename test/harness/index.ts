@@ -360,6 +360,10 @@ export async function pollRunner(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
+		// One credential per type given, as a saved workflow references them (n8n-core checks this).
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((type) => [type, { id: `cred-${type}`, name: type }]),
+		),
 	};
 	const helper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
 	const additionalData = makeAdditionalData(helper, undefined, false);
