@@ -2,6 +2,8 @@
  * The FlowGen Trigger's transition detection and state, without HTTP: every rule of detect.ts
  * on hand-written lists, with the exact transitions and next state.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	detect,
 	eventKindOf,
@@ -210,7 +212,7 @@ describe('detect', () => {
 
 describe('state', () => {
 	test('reads what it wrote; unknown or damaged data starts over; writes only on change', () => {
-		const data: Record<string, unknown> = {};
+		const data: IDataObject = {};
 		expect(readState(data)).toBeUndefined();
 		const s = state({ a: { s: 'running', u: T(1), m: 'x' } }, T(1));
 		expect(writeState(data, s)).toBe(true);
