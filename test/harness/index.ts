@@ -14,7 +14,6 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import {
-	createDeferredPromise,
 	Workflow,
 	type ICredentialType,
 	type IDataObject,
@@ -153,8 +152,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 			chunkTimes.push(Date.now() - started);
 		});
 	}
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+	// n8n-workflow 2.41 no longer exports createDeferredPromise: a plain deferred does the job.
+	let resolveRun!: (run: IRun) => void;
+	const finished = { promise: new Promise<IRun>((resolve) => (resolveRun = resolve)) };
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
 	const additionalData = makeAdditionalData(credentialsHelper, hooks, options.streaming === true);
 	const startNode = options.startNode
