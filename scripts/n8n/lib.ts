@@ -170,7 +170,24 @@ export async function packPackage(outDir: string): Promise<string> {
 		['pack', '--json', '--ignore-scripts', '--pack-destination', outDir],
 		{ cwd: ROOT },
 	);
-	const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
+	const [{ filename, files }] = JSON.parse(stdout) as Array<{
+		filename: string;
+		files: Array<{ path: string }>;
+	}>;
+	// dist/ rebuilt while packing (another build running in the same tree) gives a tarball without
+	// some of the files package.json declares: fail clearly rather than test a broken package.
+	const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+		n8n?: { nodes?: string[]; credentials?: string[] };
+	};
+	const packed = new Set(files.map((f) => f.path));
+	const missing = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])].filter(
+		(f) => !packed.has(f),
+	);
+	if (missing.length > 0) {
+		throw new Error(
+			`the packed tarball lacks ${missing.join(', ')}: run \`npm run build\` (and let it finish)`,
+		);
+	}
 	return path.join(outDir, filename);
 }
 

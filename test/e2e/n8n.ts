@@ -122,10 +122,32 @@ async function packedTarball(): Promise<string> {
 	return await tarballPromise;
 }
 
+/** Keeps the newest KEEP_RUNS user folders (with their logs) of each test, removes older ones. */
+const KEEP_RUNS = 3;
+function pruneOldRuns(): void {
+	const byTest = new Map<string, string[]>();
+	for (const entry of fs.readdirSync(OUTPUT_DIR)) {
+		const match = /^(.+)-\d{4}-\d\d-\d\dT/.exec(entry);
+		if (match) byTest.set(match[1], [...(byTest.get(match[1]) ?? []), entry]);
+		// Tarballs of earlier runs (one folder per jest worker and run).
+		if (entry.startsWith('pack-') && !entry.startsWith(`pack-${process.pid}-`)) {
+			const full = path.join(OUTPUT_DIR, entry);
+			if (Date.now() - fs.statSync(full).mtimeMs > 3_600_000)
+				fs.rmSync(full, { recursive: true, force: true });
+		}
+	}
+	for (const entries of byTest.values()) {
+		for (const old of entries.sort().slice(0, -KEEP_RUNS)) {
+			fs.rmSync(path.join(OUTPUT_DIR, old), { recursive: true, force: true });
+		}
+	}
+}
+
 export async function startE2E(name: string): Promise<E2E> {
 	const reason = n8nUnavailableReason();
 	if (reason) throw new Error(reason);
 	fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+	pruneOldRuns();
 	const userFolder = fs.mkdtempSync(
 		path.join(OUTPUT_DIR, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}-`),
 	);
