@@ -1,14 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { HISTORY_UNAVAILABLE_NOTE } from '../../helpers/output';
-import { normalizeStatus, pendingPrompt, withNormalizedStatus } from '../../status';
-import { getChat, getMessagesIfOffered } from '../../transport';
+import { chatDetails } from '../../helpers/chatDetails';
+import { getChat } from '../../transport';
 import {
 	chatLocator,
 	optionsCollection,
@@ -29,12 +23,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const chatId = readChatId(this, i);
 	const options = readCallOptions(this, i);
 	const chat = await getChat(this, chatId, options);
-	const json: IDataObject = withNormalizedStatus(chat);
-	if (normalizeStatus(chat.status) === 'waiting_for_input') {
-		const messages = await getMessagesIfOffered(this, chatId, options);
-		json.prompt = (messages && pendingPrompt(messages)) ?? null;
-		json.historyAvailable = messages !== undefined;
-		if (!messages) json.note = HISTORY_UNAVAILABLE_NOTE;
-	}
-	return { json };
+	return { json: await chatDetails(this, chat, options) };
 }
