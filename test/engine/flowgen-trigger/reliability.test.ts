@@ -1,0 +1,234 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
+/**
+ * Reliability: 1,000 scripted status transitions per run, polls at random points between them,
+ * server outages (5xx, 401, connection resets, failing history), n8n restarts (static data
+ * persisted as JSON and reloaded), chats created and deleted; every transition into a chosen state
+ * fires exactly once, and nothing else fires.
+ *
+ * Seeded: FLOWGEN_TRIGGER_SEED=<n> replays a run; a failure names its seed.
+ *
+ * What "every transition" can mean for a poller: a transition is visible if, at the next good
+ * poll, the chat is still in the state it entered (a chat may leave and re-enter between polls:
+ * that is one transition, seen through `updated`). The script keeps to that: a chat that entered
+ * a chosen state stays there until a good poll has run (it can neither leave nor enter twice
+ * unseen). Leaving it before anyone looked is not something a poll of the current status can see.
+ */
+import { pollRunner, type PollRunner } from '../../harness';
+import type { FaultRule } from '../../sandbox/core';
+import {
+	CONTRACTS,
+	credentials,
+	jsonOf,
+	moveTo,
+	resetTriggerEnv,
+	startTriggerEnv,
+	TRIGGER,
+	WORDS,
+	type FlowGenContract,
+	type FlowGenSandbox,
+	type TriggerEnv,
+} from './setup';
+
+let env: TriggerEnv;
+
+beforeAll(async () => {
+	env = await startTriggerEnv();
+});
+afterAll(async () => await env.close());
+beforeEach(() => resetTriggerEnv(env));
+
+const TRANSITIONS = 1000;
+const BASE_SEED = Number(process.env.FLOWGEN_TRIGGER_SEED ?? Date.now() % 1_000_000);
+
+/** mulberry32: a small seeded PRNG. */
+function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+type Config = { name: string; events: string[]; chosen: (normalized: string) => boolean };
+const CONFIGS: Config[] = [
+	{ name: 'waiting', events: ['waitingForInput'], chosen: (s) => s === 'waiting' },
+	{
+		name: 'completed, failed or aborted',
+		events: ['completed', 'failedOrAborted'],
+		chosen: (s) => s === 'completed' || s === 'failed' || s === 'aborted',
+	},
+];
+
+interface Stats {
+	polls: number;
+	failedPolls: number;
+	restarts: number;
+	fired: number;
+	created: number;
+	deleted: number;
+}
+
+async function scenario(
+	env: TriggerEnv,
+	fg: FlowGenSandbox,
+	contract: FlowGenContract,
+	config: Config,
+	seed: number,
+): Promise<Stats> {
+	const random = prng(seed);
+	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+	const W = WORDS[contract];
+	const kindOf = (raw: string) =>
+		raw === 'wait_for_human_input'
+			? 'waiting'
+			: raw === W.failed
+				? 'failed'
+				: raw === '' || raw === 'ready'
+					? 'ready'
+					: raw;
+
+	/** The sandbox's clock as a real server's: never behind a write it already made. */
+	const serverNow = () =>
+		Math.max(Date.now(), ...fg.chats().map((c) => Date.parse(c.updated.replace(' ', 'T')) + 1));
+
+	const expected = new Set<string>();
+	const fired: string[] = [];
+	/** Chats that entered a chosen state no good poll has seen yet: they stay put. */
+	const pending = new Set<string>();
+	const stats: Stats = { polls: 0, failedPolls: 0, restarts: 0, fired: 0, created: 0, deleted: 0 };
+
+	// Before activation: some chats already in each state (those waiting fire on activation).
+	const live = fg.seedChats(14, { name: (i) => `Chat ${i}` }).map((c) => c.id);
+	const enter = (id: string, raw: string) => {
+		const { updated } = moveTo(fg, id, raw, `Question at ${raw} #${expected.size}`);
+		if (config.chosen(kindOf(raw))) {
+			expected.add(`${id}|${updated}`);
+			pending.add(id);
+		}
+	};
+	for (const [i, id] of live.slice(0, 6).entries()) {
+		moveTo(fg, id, 'running');
+		const raw = ['wait_for_human_input', 'completed', W.failed][i % 3];
+		if (raw === 'wait_for_human_input') enter(id, raw);
+		else moveTo(fg, id, raw); // finished before activation: history, not an event
+	}
+
+	const t: { runner: PollRunner } = {
+		runner: await pollRunner(
+			TRIGGER,
+			{ events: config.events, options: { maxRetries: 0, timeout: 10, lastMessages: 0 } },
+			credentials(fg.baseUrl),
+		),
+	};
+
+	const poll = async (fault?: FaultRule) => {
+		stats.polls++;
+		if (fault) env.server.faults.add(fault);
+		const before = t.runner.persisted();
+		try {
+			const items = jsonOf(await t.runner.poll());
+			for (const item of items) {
+				fired.push(`${String(item.chatId)}|${String(item.updated)}`);
+				expect(config.events).toContain(item.event);
+			}
+			pending.clear();
+		} catch (error) {
+			stats.failedPolls++;
+			// A failed poll leaves the state exactly as it was.
+			expect(t.runner.persisted()).toBe(before);
+			expect((error as Error).message).toMatch(/^(FlowGen: |The connection to the server)/);
+		} finally {
+			env.server.faults.clear();
+		}
+	};
+
+	const outages: FaultRule[] = [
+		{ match: { route: '/chats' }, fault: { type: 'status', status: 503 } },
+		{ match: { route: '/chats' }, fault: { type: 'status', status: 500 } },
+		{ match: { route: '/chats' }, fault: { type: 'status', status: 401 } },
+		{ match: { route: '/chats' }, fault: { type: 'reset' } },
+		{ match: { route: /^\/chats\/[^/]+\/messages$/ }, fault: { type: 'status', status: 502 } },
+	];
+
+	await poll(); // activation
+	let transitions = 0;
+	while (transitions < TRANSITIONS) {
+		const r = random();
+		if (r < 0.1) {
+			await poll();
+		} else if (r < 0.13) {
+			await poll(pick(outages));
+		} else if (r < 0.15) {
+			await t.runner.restart();
+			stats.restarts++;
+		} else if (r < 0.17 && live.length < 24) {
+			const [chat] = fg.seedChats(1, {
+				startMs: serverNow(),
+				name: () => `New chat ${stats.created}`,
+			});
+			live.push(chat.id);
+			stats.created++;
+		} else if (r < 0.18 && live.length > 8) {
+			const candidates = live.filter((id) => !pending.has(id));
+			if (candidates.length === 0) continue;
+			const id = pick(candidates);
+			fg.deleteChat(id);
+			live.splice(live.indexOf(id), 1);
+			stats.deleted++;
+		} else {
+			const movable = live.filter((id) => !pending.has(id));
+			if (movable.length === 0) {
+				await poll();
+				continue;
+			}
+			const id = pick(movable);
+			const kind = kindOf(fg.chat(id)!.status);
+			const next =
+				kind === 'running'
+					? pick(['wait_for_human_input', 'wait_for_human_input', 'completed', W.failed, 'aborted'])
+					: kind === 'waiting'
+						? pick(['running', 'running', 'running', 'aborted'])
+						: 'running';
+			enter(id, next);
+			transitions++;
+		}
+	}
+	await poll();
+	while (pending.size > 0) await poll();
+
+	const duplicates = fired.filter((f, i) => fired.indexOf(f) !== i);
+	expect(duplicates).toEqual([]);
+	expect([...fired].sort()).toEqual([...expected].sort());
+	// Bounded: exactly the chats that exist.
+	const stored = (t.runner.staticData().flowGenTrigger as { chats: object }).chats;
+	expect(Object.keys(stored).sort()).toEqual([...live].sort());
+	stats.fired = fired.length;
+	return stats;
+}
+
+describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
+	test.each(CONFIGS.map((c, i) => [c.name, i] as const))(
+		`${TRANSITIONS} transitions with random polls, outages and restarts: every transition into %s fires exactly once`,
+		async (_name, index) => {
+			const seed = BASE_SEED + index * 7919 + (contract === 'oss' ? 104729 : 0);
+			const started = Date.now();
+			const outcome = await scenario(env, env[contract], contract, CONFIGS[index], seed).then(
+				(stats) => ({ stats }),
+				(error: Error) => ({ error }),
+			);
+			if ('error' in outcome) {
+				throw new Error(
+					`Replay with FLOWGEN_TRIGGER_SEED=${BASE_SEED} (this run's seed: ${seed}).\n${outcome.error.message}`,
+				);
+			}
+			const { stats } = outcome;
+			expect(stats.failedPolls).toBeGreaterThan(10);
+			expect(stats.restarts).toBeGreaterThan(5);
+			expect(stats.fired).toBeGreaterThan(100);
+			expect(Date.now() - started).toBeLessThan(20_000);
+		},
+	);
+});
