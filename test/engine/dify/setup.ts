@@ -13,23 +13,6 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import * as n8nWorkflow from 'n8n-workflow';
-
-// The harness's runWorkflow calls `createDeferredPromise` from n8n-workflow, which 2.41 no longer
-// exports. Until the harness is fixed, provide it here (same contract: a promise and its resolve).
-const workflowModule = n8nWorkflow as unknown as Record<string, unknown>;
-if (typeof workflowModule.createDeferredPromise !== 'function') {
-	workflowModule.createDeferredPromise = <T>() => {
-		let resolve!: (value: T) => void;
-		let reject!: (error: Error) => void;
-		const promise = new Promise<T>((res, rej) => {
-			resolve = res;
-			reject = rej;
-		});
-		return { promise, resolve, reject };
-	};
-}
-
 import { loadPackage, runWorkflow, singleNode, type RunOptions, type RunResult } from '../../harness';
 import { TestCredentialsHelper } from '../../harness/credentials';
 import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
