@@ -269,12 +269,11 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 	test('the Maximum Wait ends the wait with timedOut and the run still going', async () => {
 		fg().setStepDelay(400);
 		const chatId = seedChat(fg());
-		const started = Date.now();
 		const result = await runFlowGen(
 			fg(),
 			send(chatId, 'Slow', { options: { ...FAST, maxWait: 0.3 } }),
 		);
-		const elapsed = Date.now() - started;
+		// Without the bound the node would return at the human-input stop (about 1.2 s).
 		const [json] = jsonOf(result);
 		expect(json).toMatchObject({
 			status: 'running',
@@ -285,11 +284,11 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		expect(String(json.note)).toContain(
 			'Stopped waiting after 0.3 s (Maximum Wait) while the agents were still running; the run goes on in FlowGen. Check it later with Chat: Get, or raise Maximum Wait.',
 		);
-		expect(elapsed).toBeLessThan(2000);
 		expect(fg().isRunning(chatId)).toBe(true);
 	});
 
-	test('a long run outlives the request Timeout: the send is given the Maximum Wait', async () => {
+	// The send's own timeout (Maximum Wait + margin) is asserted in test/unit/flowgen-agentRun.test.ts.
+	test('a run longer than the request Timeout still completes', async () => {
 		fg().setStepDelay(700);
 		const chatId = seedChat(fg(), FLOWGEN_FLOWS.noHuman);
 		// Timeout 1 s per request, the run takes about 2.1 s: oss holds the send open all along.
@@ -305,12 +304,17 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		});
 	});
 
-	test('cancelling the execution stops the wait promptly', async () => {
-		fg().setStepDelay(1000);
+	test('cancelling the execution stops the wait promptly, even mid-interval', async () => {
+		fg().setStepDelay(2000);
 		const chatId = seedChat(fg());
 		const started = Date.now();
-		const result = await runFlowGen(fg(), send(chatId, 'Cancel me'), { cancelAfterMs: 300 });
-		expect(Date.now() - started).toBeLessThan(2000);
+		// A 10 s poll interval: only waking on the cancel signal ends this within seconds.
+		const result = await runFlowGen(
+			fg(),
+			send(chatId, 'Cancel me', { options: { ...FAST, pollInterval: 10 } }),
+			{ cancelAfterMs: 300 },
+		);
+		expect(Date.now() - started).toBeLessThan(5000);
 		expect(result.run.status).toBe('canceled');
 	});
 
@@ -339,7 +343,12 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 				fg(),
 				answer(chatId, 'yes', { options: { ...FAST, onlyWhenWaiting: false } }),
 			);
-			expect(routesOf()).toEqual([`GET /chats/${chatId}`, `POST /chats/${chatId}/input`]);
+			// One send; a poll may slip in before its answer arrives (50 ms interval).
+			expect(routesOf().slice(0, 2)).toEqual([
+				`GET /chats/${chatId}`,
+				`POST /chats/${chatId}/input`,
+			]);
+			expect(routesOf().filter((r) => r.startsWith('POST'))).toHaveLength(1);
 			const error = errorOf(result);
 			if (documented) {
 				// The documented server checks the status itself: 409.

@@ -49,7 +49,6 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		const slow = seedChat(fg(), FLOWGEN_FLOWS.askOnce, 'slow');
 		const fast1 = seedChat(fg(), FLOWGEN_FLOWS.noHuman, 'fast 1');
 		const fast2 = seedChat(fg(), FLOWGEN_FLOWS.fails, 'fast 2');
-		const started = Date.now();
 		const result = await runFlowGen(fg(), sendFromItems({ concurrency: 3 }), {
 			input: items([
 				{ chat: slow, text: 'one' },
@@ -57,7 +56,6 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 				{ chat: fast2, text: 'three' },
 			]),
 		});
-		const elapsed = Date.now() - started;
 		expect(result.error).toBeUndefined();
 		const out = jsonOf(result);
 		expect(out.map((j) => [j.chatId, j.normalizedStatus])).toEqual([
@@ -81,8 +79,6 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			...[slow, fast1, fast2].map((id) => Date.parse(fg().chat(id)!.updated.replace(' ', 'T'))),
 		);
 		expect(Math.max(...posts.map((p) => p.time))).toBeLessThan(firstEnd);
-		// Sequential would take about the sum of the runs (>= 3 x 3 steps x 60 ms); side by side, about the longest.
-		expect(elapsed).toBeLessThan(1500);
 		expectNoSecret(result);
 	});
 

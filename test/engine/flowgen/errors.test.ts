@@ -192,7 +192,12 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		expect(errorOf(result).message).toBe(
 			'FlowGen: the server rejected the request as invalid: content: String should have at least 1 character',
 		);
-		expect(routesOf(env, fg())).toEqual([`GET /chats/${chatId}`, `POST /chats/${chatId}/messages`]);
+		// One send; a poll may slip in before its answer arrives (50 ms interval), never a second send.
+		expect(routesOf(env, fg()).slice(0, 2)).toEqual([
+			`GET /chats/${chatId}`,
+			`POST /chats/${chatId}/messages`,
+		]);
+		expect(routesOf(env, fg()).filter((r) => r.startsWith('POST'))).toHaveLength(1);
 	});
 
 	describe('retries', () => {
