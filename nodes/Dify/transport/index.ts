@@ -74,7 +74,7 @@ export async function difyRequest<T = IDataObject>(
 ): Promise<T> {
 	const response = await callService<T>(
 		ctx,
-		specFor(path),
+		DIFY,
 		{
 			method,
 			url: await urlFor(ctx, path),
@@ -96,7 +96,7 @@ export async function sendMessage(
 ): Promise<MessageResponse> {
 	const response = await callService<ByteStream>(
 		ctx,
-		specFor(path),
+		DIFY,
 		{
 			method: 'POST',
 			url: await urlFor(ctx, path),
@@ -147,16 +147,11 @@ export function isStreamingOnlyRefusal(error: unknown): boolean {
 	);
 }
 
-/**
- * Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies.
- * Wrong-mode codes are reworded to name the kind of app the route needs (`needs`, from the path).
- */
-export function describeFailure(status: number, body: unknown, needs?: string): ServiceFailure {
+/** Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies. */
+export function describeFailure(status: number, body: unknown): ServiceFailure {
 	if (isObject(body)) {
 		const code = typeof body.code === 'string' ? body.code : undefined;
 		const message = typeof body.message === 'string' && body.message.trim() ? body.message : '';
-		const wrongMode = code ? wrongModeMessage(code, needs) : undefined;
-		if (wrongMode) return { status, code, message: wrongMode };
 		return { status, code, message: message || fallbackMessage(status, code) };
 	}
 	const title = htmlTitle(body);
