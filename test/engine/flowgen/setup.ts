@@ -14,23 +14,6 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import * as n8nWorkflow from 'n8n-workflow';
-
-// The harness's runWorkflow calls `createDeferredPromise` from n8n-workflow, which 2.41 no longer
-// exports (the Dify tests shim it the same way). Until the harness is fixed, provide it here.
-const workflowModule = n8nWorkflow as unknown as Record<string, unknown>;
-if (typeof workflowModule.createDeferredPromise !== 'function') {
-	workflowModule.createDeferredPromise = <T>() => {
-		let resolve!: (value: T) => void;
-		let reject!: (error: Error) => void;
-		const promise = new Promise<T>((res, rej) => {
-			resolve = res;
-			reject = rej;
-		});
-		return { promise, resolve, reject };
-	};
-}
-
 import {
 	loadPackage,
 	runWorkflow,
