@@ -171,12 +171,12 @@ describe('stream outcomes', () => {
 	});
 
 	test('a stalled stream hits the idle timeout and the task is stopped at Dify', async () => {
-		env.server.faults.add({ match: chatRoute, fault: { type: 'stall', afterEvents: 2, ms: 5000 } });
+		env.server.faults.add({ match: chatRoute, fault: { type: 'stall', afterEvents: 2, ms: 3000 } });
 		const started = Date.now();
 		const result = await runDify(env, send('one two three', { options: { streamIdleTimeout: 1 } }), {
 			key: KEY,
 		});
-		expect(Date.now() - started).toBeLessThan(4000);
+		expect(Date.now() - started).toBeLessThan(2500);
 		expect(result.error?.message).toBe(
 			'Dify: the answer stream went quiet for 1 s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.',
 		);
