@@ -1,0 +1,68 @@
+/** One page of a list: its items and the cursor of the next page (undefined: no more pages). */
+export interface Page<T, C> {
+	items: T[];
+	next?: C;
+}
+
+export interface PaginateOptions<T> {
+	/** Everything, or at most `limit` items. */
+	returnAll: boolean;
+	limit: number;
+	/** The largest page the API serves. */
+	maxPageSize: number;
+	/**
+	 * Page-numbered lists: every page must have the same size (the offset is page x size), so the
+	 * size is chosen once instead of shrinking to what is still missing.
+	 */
+	fixedPageSize?: boolean;
+	/** An item's identity: items already seen are dropped, and a page of nothing new ends the list. */
+	keyOf?: (item: T) => string | undefined;
+	/** Called when a guard stopped the list early (a repeated cursor or a page of repeats). */
+	onGuard?: (reason: string) => void;
+}
+
+/**
+ * Reads a cursor- or page-numbered list through `fetchPage(cursor, pageSize)` until it has what
+ * was asked for. It never loops forever on a misbehaving server: it stops on an empty page, on a
+ * cursor it has already used, and on a page whose items were all seen before.
+ */
+export async function paginate<T, C extends string | number>(
+	fetchPage: (cursor: C | undefined, pageSize: number) => Promise<Page<T, C>>,
+	options: PaginateOptions<T>,
+): Promise<T[]> {
+	const wanted = options.returnAll ? Infinity : Math.max(0, Math.floor(options.limit));
+	const out: T[] = [];
+	const seenCursors = new Set<C>();
+	const seenKeys = new Set<string>();
+	let cursor: C | undefined;
+	const fixedSize = Math.min(options.maxPageSize, wanted);
+	while (out.length < wanted) {
+		const pageSize = options.fixedPageSize
+			? fixedSize
+			: Math.min(options.maxPageSize, wanted - out.length);
+		const page = await fetchPage(cursor, pageSize);
+		if (page.items.length === 0) break;
+		let fresh = 0;
+		for (const item of page.items) {
+			const key = options.keyOf?.(item);
+			if (key !== undefined) {
+				if (seenKeys.has(key)) continue;
+				seenKeys.add(key);
+			}
+			fresh++;
+			if (out.length < wanted) out.push(item);
+		}
+		if (fresh === 0) {
+			options.onGuard?.('the page repeated items already read');
+			break;
+		}
+		if (page.next === undefined || page.next === null) break;
+		if (seenCursors.has(page.next)) {
+			options.onGuard?.(`the cursor ${String(page.next)} was already used`);
+			break;
+		}
+		seenCursors.add(page.next);
+		cursor = page.next;
+	}
+	return out;
+}
