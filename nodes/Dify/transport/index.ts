@@ -34,7 +34,7 @@ export const DEFAULT_SETTINGS: RequestSettings = { maxRetries: 3 };
 export const DIFY: ServiceSpec = {
 	name: 'Dify',
 	credentialType: 'difyApi',
-	describeFailure,
+	describeFailure: (status, body) => describeFailure(status, body),
 };
 
 /**
@@ -74,7 +74,7 @@ export async function difyRequest<T = IDataObject>(
 ): Promise<T> {
 	const response = await callService<T>(
 		ctx,
-		DIFY,
+		specFor(path),
 		{
 			method,
 			url: await urlFor(ctx, path),
@@ -96,7 +96,7 @@ export async function sendMessage(
 ): Promise<MessageResponse> {
 	const response = await callService<ByteStream>(
 		ctx,
-		DIFY,
+		specFor(path),
 		{
 			method: 'POST',
 			url: await urlFor(ctx, path),
@@ -147,11 +147,16 @@ export function isStreamingOnlyRefusal(error: unknown): boolean {
 	);
 }
 
-/** Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies. */
-export function describeFailure(status: number, body: unknown): ServiceFailure {
+/**
+ * Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies.
+ * Wrong-mode codes are reworded to name the kind of app the route needs (`needs`, from the path).
+ */
+export function describeFailure(status: number, body: unknown, needs?: string): ServiceFailure {
 	if (isObject(body)) {
 		const code = typeof body.code === 'string' ? body.code : undefined;
 		const message = typeof body.message === 'string' && body.message.trim() ? body.message : '';
+		const wrongMode = code ? wrongModeMessage(code, needs) : undefined;
+		if (wrongMode) return { status, code, message: wrongMode };
 		return { status, code, message: message || fallbackMessage(status, code) };
 	}
 	const title = htmlTitle(body);
@@ -202,4 +207,158 @@ function isObject(value: unknown): value is IDataObject {
 /** A NodeApiError in Dify's words (never carrying request options, so never the key). */
 export function difyError(node: INode, failure: ServiceFailure, itemIndex?: number): NodeApiError {
 	return serviceError(node, DIFY.name, failure, itemIndex);
+}
+
+/** The kind of app each route serves (reference §3), for wrong-mode messages. */
+const ROUTE_MODES: Array<[RegExp, string]> = [
+	[/^completion-messages(\/|$)/, 'a Text Generator app'],
+	[/^(messages\/[^/]+\/feedbacks|app\/feedbacks)$/, 'a Text Generator, Chatbot, Agent or Chatflow app'],
+	[/^(chat-messages|conversations|messages)(\/|$)/, 'a Chatbot, Agent or Chatflow app'],
+	[/^(workflows\/run\/[^/]+|workflows\/logs|workflow\/[^/]+\/events|form\/human_input\/[^/]+)$/, 'a Workflow or Chatflow app'],
+	[/^workflows\/(run|[^/]+\/run|tasks\/[^/]+\/stop)$/, 'a Workflow app'],
+];
+
+function appModeFor(path: string): string | undefined {
+	const route = path.replace(/^\/+/, '').split('?')[0];
+	return ROUTE_MODES.find(([pattern]) => pattern.test(route))?.[1];
+}
+
+/** Dify's service spec for one route: failures name the kind of app the route needs. */
+function specFor(path: string): ServiceSpec {
+	const needs = appModeFor(path);
+	if (!needs) return DIFY;
+	return { ...DIFY, describeFailure: (status, body) => describeFailure(status, body, needs) };
+}
+
+const MODE_CODES: Record<string, string> = {
+	not_chat_app: 'a Chatbot, Agent or Chatflow app',
+	not_workflow_app: 'a Workflow app',
+	not_completion_app: 'a Text Generator app',
+};
+
+/** Dify's "Please check if your app mode matches the right API route." in words that say which mode. */
+function wrongModeMessage(code: string, needs: string | undefined): string | undefined {
+	if (code === 'app_unavailable') {
+		// Also raised for apps without a published configuration: only reworded where the route says why.
+		if (!needs) return undefined;
+		return `this operation needs ${needs}; the API key belongs to a different kind of app, or the app is not published yet (Dify: app_unavailable)`;
+	}
+	const fallback = MODE_CODES[code];
+	if (!fallback) return undefined;
+	return `this operation needs ${needs ?? fallback}; the API key belongs to a different kind of app (Dify: ${code})`;
+}
+
+/** A downloaded file: its bytes, MIME type and, when Dify names it, its file name. */
+export interface DownloadedFile {
+	data: Buffer;
+	mimeType: string;
+	fileName?: string;
+}
+
+/** A request whose successful answer is a file (file preview, text to speech). */
+export async function difyDownload(
+	ctx: DifyContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: IDataObject; qs?: IDataObject },
+	settings: RequestSettings = DEFAULT_SETTINGS,
+): Promise<DownloadedFile> {
+	const response = await callService<unknown>(
+		ctx,
+		specFor(path),
+		{
+			method,
+			url: await urlFor(ctx, path),
+			body: options.body,
+			qs: options.qs,
+			headers: options.body ? { 'Content-Type': 'application/json' } : undefined,
+			read: 'bytes',
+			timeoutMs: settings.timeoutMs,
+		},
+		{ maxRetries: settings.maxRetries },
+	);
+	const contentType = String(response.headers['content-type'] ?? '');
+	const data = toBuffer(response.body);
+	if (/^(application\/json|text\/html)/i.test(contentType)) {
+		// A 200 that is not a file: an HTML page (wrong Base URL) or a JSON body where bytes were due.
+		throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, data.toString('utf8'));
+	}
+	return {
+		data,
+		mimeType: contentType.split(';')[0].trim() || 'application/octet-stream',
+		fileName: fileNameOf(response.headers['content-disposition']),
+	};
+}
+
+/** A multipart POST of one file plus form fields (speech to text), answered with JSON. */
+export async function difyMultipart<T = IDataObject>(
+	ctx: DifyContext,
+	path: string,
+	file: FileToUpload,
+	fields: Record<string, string>,
+	settings: RequestSettings = DEFAULT_SETTINGS,
+): Promise<T> {
+	const form = new FormData();
+	form.append('file', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.fileName);
+	for (const [name, value] of Object.entries(fields)) form.append(name, value);
+	const response = await callService<T>(
+		ctx,
+		specFor(path),
+		{ method: 'POST', url: await urlFor(ctx, path), body: form, timeoutMs: settings.timeoutMs },
+		{ maxRetries: settings.maxRetries },
+	);
+	return response.body;
+}
+
+/** GET an event stream (GET /workflow/{run_id}/events): the stream, or the JSON body if Dify sent one. */
+export async function openEventStream(
+	ctx: DifyContext,
+	path: string,
+	qs: IDataObject,
+	settings: RequestSettings,
+): Promise<MessageResponse> {
+	const response = await callService<ByteStream>(
+		ctx,
+		specFor(path),
+		{
+			method: 'GET',
+			url: await urlFor(ctx, path),
+			qs,
+			read: 'stream',
+			timeoutMs: settings.timeoutMs,
+		},
+		{ maxRetries: settings.maxRetries },
+	);
+	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
+	const text = await readText(response.body);
+	const parsed = parseJson(text);
+	if (!isObject(parsed)) {
+		throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
+	}
+	return { kind: 'json', body: parsed };
+}
+
+function toBuffer(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body));
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	return Buffer.alloc(0);
+}
+
+/** The file name of a Content-Disposition header (RFC 5987 `filename*` first, then `filename`). */
+export function fileNameOf(header: unknown): string | undefined {
+	if (typeof header !== 'string') return undefined;
+	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+	if (extended) {
+		try {
+			return decodeURIComponent(extended[2].trim());
+		} catch {
+			// Not valid percent-encoding: fall back to the plain parameter.
+		}
+	}
+	const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+	const name = (plain?.[2] ?? plain?.[1])?.trim();
+	return name || undefined;
 }

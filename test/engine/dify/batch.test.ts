@@ -203,10 +203,10 @@ describe('errors users can act on, never showing the key', () => {
 		expect(env.server.requests.map((r) => r.path)).toEqual(['/chat-messages']);
 	});
 
-	test('a chat operation on a text generator app: Dify says the mode does not match', async () => {
+	test('a chat operation on a text generator app: the error names the app mode it needs', async () => {
 		const result = await runDify(env, send(), { key: DIFY_KEYS.completion, input: items('hi') });
 		expect(result.error?.message).toBe(
-			'Dify: Please check if your app mode matches the right API route.',
+			'Dify: this operation needs a Chatbot, Agent or Chatflow app; the API key belongs to a different kind of app (Dify: not_chat_app)',
 		);
 		expect(result.error?.description).toBe('Dify error code: not_chat_app | HTTP 400');
 	});
