@@ -24,7 +24,37 @@ export interface MessageResult extends IDataObject {
 	workflow?: IDataObject;
 	/** Chatflow paused for human input: the form Dify asks for. */
 	human_input?: IDataObject;
+	/** With the trace option: every node that finished, in order (node_finished data). */
+	nodes?: IDataObject[];
 }
+
+export interface AggregatorOptions {
+	/**
+	 * Workflow streams (workflow apps, resumed runs): `workflow_finished` ends the stream unless the
+	 * run belongs to a chatflow message, whose `message_end` is still due.
+	 */
+	workflow?: boolean;
+	/** Keep the per-node trace (`nodes`). */
+	trace?: boolean;
+}
+
+const NODE_FIELDS = [
+	'id',
+	'node_id',
+	'node_type',
+	'title',
+	'index',
+	'predecessor_node_id',
+	'status',
+	'inputs',
+	'process_data',
+	'outputs',
+	'error',
+	'elapsed_time',
+	'execution_metadata',
+	'created_at',
+	'finished_at',
+];
 
 /** An `error` event after the stream had opened: Dify's code, status and message. */
 export class DifyStreamError extends Error {
@@ -56,11 +86,20 @@ export class MessageAggregator {
 	private paused = false;
 	private sawAgentMessage = false;
 
-	constructor(private readonly onDelta: (text: string) => void = () => {}) {}
+	constructor(
+		private readonly onDelta: (text: string) => void = () => {},
+		private readonly options: AggregatorOptions = {},
+	) {}
 
 	/** True once nothing more is expected: the caller may stop reading. */
 	get done(): boolean {
+		if (this.options.workflow && this.workflowFinished && !this.result.conversation_id) return true;
 		return this.paused || (this.ended && (!this.workflowStarted || this.workflowFinished));
+	}
+
+	/** True when the run paused for human input (`workflow_paused`). */
+	get isPaused(): boolean {
+		return this.paused;
 	}
 
 	/** True when the stream may end here without losing anything Dify meant to send. */
@@ -93,6 +132,12 @@ export class MessageAggregator {
 					status: 'running',
 				};
 				return;
+			case 'text_chunk':
+				// Workflow apps stream their answer text as text_chunk deltas.
+				return this.append(str(obj(event.data).text));
+			case 'node_finished':
+				if (this.options.trace) this.addNode(pick(obj(event.data), NODE_FIELDS));
+				return;
 			case 'workflow_finished':
 				this.workflowFinished = true;
 				this.result.workflow = { workflow_run_id: event.workflow_run_id, ...obj(event.data) };
@@ -103,6 +148,7 @@ export class MessageAggregator {
 			case 'workflow_paused':
 				this.paused = true;
 				this.result.workflow = {
+					...this.result.workflow,
 					workflow_run_id: event.workflow_run_id,
 					...obj(event.data),
 					status: 'paused',
@@ -168,6 +214,12 @@ export class MessageAggregator {
 		this.result.agent_thoughts = thoughts;
 	}
 
+	private addNode(node: IDataObject): void {
+		const nodes = (this.result.nodes ?? []).filter((n) => n.id === undefined || n.id !== node.id);
+		nodes.push(node);
+		this.result.nodes = nodes;
+	}
+
 	private addFile(file: IDataObject): void {
 		if (file.id !== undefined && this.result.files.some((f) => f.id === file.id)) return;
 		this.result.files.push(file);
@@ -205,6 +257,20 @@ export function fromBlocking(body: IDataObject): MessageResult {
 		result.retriever_resources = metadata.retriever_resources as IDataObject[];
 	}
 	if (metadata.annotation_reply) result.annotation_reply = obj(metadata.annotation_reply);
+	return result;
+}
+
+/** A blocking workflow run (`{task_id, workflow_run_id, data}`) in the shape of an aggregated stream. */
+export function fromWorkflowBlocking(body: IDataObject): MessageResult {
+	const result: MessageResult = {
+		answer: '',
+		response_mode: 'blocking',
+		files: [],
+		agent_thoughts: [],
+	};
+	if (typeof body.task_id === 'string') result.task_id = body.task_id;
+	const data = obj(body.data);
+	result.workflow = { workflow_run_id: body.workflow_run_id ?? data.id, ...data };
 	return result;
 }
 

@@ -83,8 +83,38 @@ async function readStream(
 	stream: ByteStream,
 	forwarder: ChunkForwarder | undefined,
 ): Promise<MessageResult> {
-	const signal = ctx.getExecutionCancelSignal?.();
 	const aggregator = new MessageAggregator((text) => forwarder?.text(text));
+	return await readEvents(ctx, itemIndex, stream, aggregator, {
+		user: call.user,
+		idleTimeoutMs: call.idleTimeoutMs,
+		stopPath: (taskId) => `${call.path}/${encodeURIComponent(taskId)}/stop`,
+		incomplete:
+			'the answer stream ended before Dify finished the message (no message_end event). The answer is incomplete.',
+	});
+}
+
+/** What reading a stream needs besides the stream: who started it and how to stop its task. */
+export interface StreamCall {
+	user: string;
+	idleTimeoutMs: number;
+	/** The route that stops a task (asked when the node abandons a stream). */
+	stopPath(taskId: string): string;
+	/** The failure message when the stream ends before its terminal event. */
+	incomplete: string;
+}
+
+/**
+ * Folds a Dify event stream into `aggregator` until it is done or the stream ends. Stream errors,
+ * idle timeouts, cancels and early ends become NodeApiErrors (an abandoned task is asked to stop).
+ */
+export async function readEvents(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	stream: ByteStream,
+	aggregator: MessageAggregator,
+	call: StreamCall,
+): Promise<MessageResult> {
+	const signal = ctx.getExecutionCancelSignal?.();
 	try {
 		for await (const sse of readSseEvents(withIdleTimeout(stream, call.idleTimeoutMs, signal))) {
 			aggregator.apply(parseEvent(sse.data));
@@ -95,11 +125,7 @@ async function readStream(
 		throw difyError(ctx.getNode(), withPartial(failure, aggregator.result.answer), itemIndex);
 	}
 	if (!aggregator.complete) {
-		const failure: ServiceFailure = {
-			code: 'STREAM_INCOMPLETE',
-			message:
-				'the answer stream ended before Dify finished the message (no message_end event). The answer is incomplete.',
-		};
+		const failure: ServiceFailure = { code: 'STREAM_INCOMPLETE', message: call.incomplete };
 		throw difyError(ctx.getNode(), withPartial(failure, aggregator.result.answer), itemIndex);
 	}
 	return aggregator.result;
@@ -107,7 +133,7 @@ async function readStream(
 
 async function streamFailure(
 	ctx: IExecuteFunctions,
-	call: MessageCall,
+	call: StreamCall,
 	aggregator: MessageAggregator,
 	error: unknown,
 	signal: AbortSignal | undefined,
@@ -141,13 +167,13 @@ async function streamFailure(
  * without the execution's cancel signal (see detachedFromCancel), never retried, and any failure
  * is only logged: the item already failed for a better-explained reason.
  */
-async function stopTask(ctx: IExecuteFunctions, call: MessageCall, taskId: string | undefined) {
+async function stopTask(ctx: IExecuteFunctions, call: StreamCall, taskId: string | undefined) {
 	if (!taskId) return;
 	try {
 		await difyRequest(
 			detachedFromCancel(ctx),
 			'POST',
-			`${call.path}/${encodeURIComponent(taskId)}/stop`,
+			call.stopPath(taskId),
 			{ body: { user: call.user } },
 			{ maxRetries: 0, timeoutMs: 5000 },
 		);
@@ -181,7 +207,7 @@ function withPartial(failure: ServiceFailure, answer: string): ServiceFailure {
 }
 
 /** Errors from the transport and helpers already are node errors; anything else gets wrapped. */
-function asNodeError(
+export function asNodeError(
 	ctx: IExecuteFunctions,
 	error: unknown,
 	itemIndex?: number,

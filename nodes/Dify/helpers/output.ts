@@ -20,6 +20,12 @@ export function messageItem(result: MessageResult, simplify: boolean): IDataObje
 	if (result.conversation_id !== undefined) item.conversation_id = result.conversation_id;
 	item.message_id = result.message_id;
 	if (result.usage) item.usage = usageSummary(result.usage);
+	if (result.workflow?.status === 'paused') {
+		// A chatflow waiting for a person: say so, with what Human Input -> Submit Form and Resume need.
+		item.status = 'paused';
+		item.workflow_run_id = result.workflow.workflow_run_id;
+		item.human_input = result.human_input ?? null;
+	}
 	return withoutUndefined(item);
 }
 

@@ -1,0 +1,183 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { chunkForwarder, type ChunkForwarder } from '../../shared/chunks';
+import {
+	difyError,
+	openEventStream,
+	sendMessage,
+	type RequestSettings,
+} from '../transport';
+import { fromWorkflowBlocking, MessageAggregator, type MessageResult } from './aggregate';
+import { asNodeError, readEvents } from './message';
+
+export interface WorkflowRunCall {
+	/** `workflows/run`, or `workflows/{workflow_id}/run` for a pinned version. */
+	path: string;
+	/** The request body without `response_mode`. */
+	body: IDataObject;
+	responseMode: 'streaming' | 'blocking';
+	user: string;
+	settings: RequestSettings;
+	idleTimeoutMs: number;
+	/** Keep the per-node trace. */
+	trace: boolean;
+}
+
+export interface ResumeCall {
+	workflowRunId: string;
+	user: string;
+	settings: RequestSettings;
+	idleTimeoutMs: number;
+	trace: boolean;
+}
+
+const INCOMPLETE =
+	'the workflow stream ended before Dify finished the run (no workflow_finished or workflow_paused event). The outputs are incomplete.';
+
+/**
+ * Runs a workflow (POST /workflows/run) and returns the finished or paused run, however Dify
+ * delivers it. A blocking run that paused has no form in its body: the node then follows the
+ * run's events to read the form. A failed run throws a NodeApiError with Dify's error text.
+ */
+export async function runWorkflow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	call: WorkflowRunCall,
+): Promise<MessageResult> {
+	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+		const body = { ...call.body, response_mode: call.responseMode };
+		const response = await sendMessage(ctx, call.path, body, call.settings);
+		if (response.kind === 'stream') {
+			return await readWorkflowStream(ctx, itemIndex, response.stream, forwarder, call);
+		}
+		const result = fromWorkflowBlocking(response.body);
+		const runId = result.workflow?.workflow_run_id;
+		if (result.workflow?.status === 'paused' && typeof runId === 'string') {
+			return await followRun(ctx, itemIndex, forwarder, { ...call, workflowRunId: runId });
+		}
+		return result;
+	});
+}
+
+/**
+ * Follows a run's events (GET /workflow/{run_id}/events) to its next pause or its end: after a
+ * Human Input form was submitted, this is where the rest of the run arrives.
+ */
+export async function resumeWorkflow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	call: ResumeCall,
+): Promise<MessageResult> {
+	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+		return await followRun(ctx, itemIndex, forwarder, call);
+	});
+}
+
+async function followRun(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	forwarder: ChunkForwarder | undefined,
+	call: ResumeCall,
+): Promise<MessageResult> {
+	const path = `workflow/${encodeURIComponent(call.workflowRunId)}/events`;
+	const response = await openEventStream(ctx, path, { user: call.user }, call.settings);
+	if (response.kind === 'json') return fromWorkflowBlocking(response.body);
+	return await readWorkflowStream(ctx, itemIndex, response.stream, forwarder, call);
+}
+
+async function readWorkflowStream(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	stream: Parameters<typeof readEvents>[2],
+	forwarder: ChunkForwarder | undefined,
+	call: { user: string; idleTimeoutMs: number; trace: boolean },
+): Promise<MessageResult> {
+	const aggregator = new MessageAggregator((text) => forwarder?.text(text), {
+		workflow: true,
+		trace: call.trace,
+	});
+	return await readEvents(ctx, itemIndex, stream, aggregator, {
+		user: call.user,
+		idleTimeoutMs: call.idleTimeoutMs,
+		// A chatflow's run is stopped through its message task, a workflow's through its own.
+		stopPath: (taskId) =>
+			aggregator.result.conversation_id
+				? `chat-messages/${encodeURIComponent(taskId)}/stop`
+				: `workflows/tasks/${encodeURIComponent(taskId)}/stop`,
+		incomplete: INCOMPLETE,
+	});
+}
+
+/** Live text for n8n's streaming clients, a failed run as an error, the forwarder always closed. */
+async function withForwarder(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: (forwarder: ChunkForwarder | undefined) => Promise<MessageResult>,
+): Promise<MessageResult> {
+	const forwarder = chunkForwarder(ctx, itemIndex);
+	try {
+		const result = await run(forwarder);
+		assertNotFailed(ctx, itemIndex, result);
+		await forwarder?.close();
+		return result;
+	} catch (error) {
+		if (forwarder && ctx.continueOnFail()) await forwarder.fail((error as Error).message);
+		else await forwarder?.close();
+		throw asNodeError(ctx, error, itemIndex);
+	}
+}
+
+/** Dify answers a failed run with 200 and `status: failed`: for the user it is a failure. */
+function assertNotFailed(ctx: IExecuteFunctions, itemIndex: number, result: MessageResult): void {
+	const workflow = result.workflow ?? {};
+	if (workflow.status !== 'failed') return;
+	const error = typeof workflow.error === 'string' && workflow.error ? workflow.error : 'no error text';
+	throw difyError(
+		ctx.getNode(),
+		{
+			message: `the workflow run failed: ${error}`,
+			detail: `workflow_run_id ${String(workflow.workflow_run_id ?? workflow.id ?? 'unknown')}, status failed`,
+		},
+		itemIndex,
+	);
+}
+
+const RUN_FIELDS = [
+	'workflow_id',
+	'status',
+	'outputs',
+	'error',
+	'elapsed_time',
+	'total_tokens',
+	'total_steps',
+	'created_at',
+	'finished_at',
+] as const;
+
+/**
+ * The item for a workflow run: its ID, status, outputs, error, tokens and timing; for a chatflow's
+ * run also the answer and its IDs; when paused, the Human Input form (`human_input`) with the
+ * token, inputs and actions a person needs to answer it; with the trace option, the finished nodes.
+ */
+export function workflowItem(result: MessageResult, trace: boolean): IDataObject {
+	const workflow = result.workflow ?? {};
+	const item: IDataObject = {
+		workflow_run_id: workflow.workflow_run_id ?? workflow.id,
+		task_id: result.task_id,
+	};
+	for (const key of RUN_FIELDS) item[key] = workflow[key];
+	item.outputs = workflow.outputs ?? {};
+	item.error = workflow.error ?? null;
+	if (result.conversation_id) {
+		item.answer = result.answer;
+		item.conversation_id = result.conversation_id;
+		item.message_id = result.message_id;
+	}
+	if (workflow.status === 'paused') {
+		item.paused_nodes = workflow.paused_nodes;
+		item.human_input = result.human_input ?? null;
+	}
+	if (trace) item.nodes = result.nodes ?? [];
+	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+	return item;
+}
