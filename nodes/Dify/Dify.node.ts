@@ -19,7 +19,7 @@ export class Dify implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Send messages to Dify apps (chatbots, agents, chatflows, text generators) and get their answers',
+			'Use Dify apps: chat with chatbots, agents and chatflows, generate text, run workflows, answer their human-input forms, and manage conversations, files and audio',
 		defaults: { name: 'Dify' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,7 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as app from './app';
+import * as audio from './audio';
 import * as chatMessage from './chatMessage';
 import * as completion from './completion';
+import * as conversation from './conversation';
+import * as file from './file';
+import * as humanInput from './humanInput';
+import * as message from './message';
+import * as workflow from './workflow';
 
 export const properties: INodeProperties[] = [
 	{
@@ -10,6 +17,16 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{
+				name: 'App',
+				value: 'app',
+				description: "The app's info, input form and settings",
+			},
+			{
+				name: 'Audio',
+				value: 'audio',
+				description: 'Speech to text and text to speech with the app',
+			},
 			{
 				name: 'Chat Message',
 				value: 'chatMessage',
@@ -20,9 +37,41 @@ export const properties: INodeProperties[] = [
 				value: 'completion',
 				description: 'Text generator apps',
 			},
+			{
+				name: 'Conversation',
+				value: 'conversation',
+				description: "A user's conversations and their variables",
+			},
+			{
+				name: 'File',
+				value: 'file',
+				description: 'Upload files, download files sent in messages',
+			},
+			{
+				name: 'Human Input',
+				value: 'humanInput',
+				description: 'Answer the forms of runs paused for a person, then resume them',
+			},
+			{
+				name: 'Message',
+				value: 'message',
+				description: 'Conversation history and feedback',
+			},
+			{
+				name: 'Workflow',
+				value: 'workflow',
+				description: 'Workflow apps: runs, their status and logs',
+			},
 		],
 		default: 'chatMessage',
 	},
 	...chatMessage.description,
 	...completion.description,
+	...conversation.description,
+	...message.description,
+	...file.description,
+	...audio.description,
+	...app.description,
+	...workflow.description,
+	...humanInput.description,
 ];

@@ -3,12 +3,29 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
 import { DEFAULT_CONCURRENCY, getOptions } from '../helpers/params';
+import * as app from './app';
+import * as audio from './audio';
 import * as chatMessage from './chatMessage';
 import * as completion from './completion';
+import * as conversation from './conversation';
+import * as file from './file';
+import * as humanInput from './humanInput';
+import * as message from './message';
+import * as workflow from './workflow';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
 const operations: Record<string, Record<string, Operation>> = {
+	app: {
+		getInfo: app.getInfo.execute,
+		getMeta: app.getMeta.execute,
+		getParameters: app.getParameters.execute,
+		getSite: app.getSite.execute,
+	},
+	audio: {
+		speechToText: audio.speechToText.execute,
+		textToSpeech: audio.textToSpeech.execute,
+	},
 	chatMessage: {
 		getSuggested: chatMessage.getSuggested.execute,
 		send: chatMessage.send.execute,
@@ -17,6 +34,33 @@ const operations: Record<string, Record<string, Operation>> = {
 	completion: {
 		create: completion.create.execute,
 		stop: completion.stop.execute,
+	},
+	conversation: {
+		delete: conversation.deleteConversation.execute,
+		getMany: conversation.getMany.execute,
+		getVariables: conversation.getVariables.execute,
+		rename: conversation.rename.execute,
+		updateVariable: conversation.updateVariable.execute,
+	},
+	file: {
+		downloadPreview: file.downloadPreview.execute,
+		upload: file.upload.execute,
+	},
+	humanInput: {
+		getForm: humanInput.getForm.execute,
+		resume: humanInput.resume.execute,
+		submitForm: humanInput.submitForm.execute,
+	},
+	message: {
+		getAppFeedbacks: message.getAppFeedbacks.execute,
+		getMany: message.getMany.execute,
+		sendFeedback: message.sendFeedback.execute,
+	},
+	workflow: {
+		getLogs: workflow.getLogs.execute,
+		getRun: workflow.getRun.execute,
+		run: workflow.run.execute,
+		stop: workflow.stop.execute,
 	},
 };
 

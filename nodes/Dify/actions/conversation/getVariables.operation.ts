@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { optionsCollection, userField } from '../../helpers/fields';
+import { conversationIdField } from '../../helpers/idFields';
+import { limitField, readList, returnAllField } from '../../helpers/paging';
+import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { difyRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	conversationIdField,
+	userField,
+	returnAllField,
+	limitField,
+	optionsCollection(['maxRetries', 'timeout'], [
+		{
+			displayName: 'Variable Name',
+			name: 'variableName',
+			type: 'string',
+			default: '',
+			description: 'Only the variable with this name (letters, digits, "-", "_" and ".")',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['getVariables'] } },
+	properties,
+);
+
+interface VariablePage {
+	has_more?: boolean;
+	data?: IDataObject[];
+}
+
+/** GET /conversations/{id}/variables, paged with `last_id`: one item per variable. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const conversationId = requiredString(
+		this,
+		itemIndex,
+		'conversationId',
+		'Conversation ID',
+		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
+	);
+	const user = getUser(this, itemIndex);
+	const options = getOptions(this, itemIndex) as ReturnType<typeof getOptions> & {
+		variableName?: string;
+	};
+	const variableName = options.variableName?.trim();
+	if (variableName && !/^[A-Za-z0-9_.-]{1,255}$/.test(variableName)) {
+		throw new NodeOperationError(this.getNode(), `Variable Name "${variableName}" is not valid`, {
+			itemIndex,
+			description: 'Dify variable names contain only letters, digits, "-", "_" and ".".',
+		});
+	}
+	const settings = requestSettings(options);
+	const path = `conversations/${encodeURIComponent(conversationId)}/variables`;
+	const variables = await readList<IDataObject, string>(
+		this,
+		itemIndex,
+		100,
+		async (lastId, limit) => {
+			const qs: IDataObject = { user, limit };
+			if (lastId) qs.last_id = lastId;
+			if (variableName) qs.variable_name = variableName;
+			const page = await difyRequest<VariablePage>(this, 'GET', path, { qs }, settings);
+			const items = page.data ?? [];
+			const last = items[items.length - 1];
+			return { items, next: page.has_more && typeof last?.id === 'string' ? last.id : undefined };
+		},
+		(v) => (typeof v.id === 'string' ? v.id : undefined),
+	);
+	return variables.map((json) => ({ json }));
+}

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { optionsCollection, userField } from '../../helpers/fields';
+import { conversationIdField } from '../../helpers/idFields';
+import { limitField, readList, returnAllField } from '../../helpers/paging';
+import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { difyRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	conversationIdField,
+	userField,
+	returnAllField,
+	{ ...limitField, description: 'Max number of messages to return: the most recent ones' },
+	optionsCollection(['maxRetries', 'timeout']),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getMany'] } },
+	properties,
+);
+
+interface MessagePage {
+	has_more?: boolean;
+	data?: IDataObject[];
+}
+
+/**
+ * GET /messages: the conversation's history, one item per message, oldest first. Dify pages
+ * backwards: each page is the newest slice older than `first_id`, in ascending order.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const conversationId = requiredString(
+		this,
+		itemIndex,
+		'conversationId',
+		'Conversation ID',
+		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
+	);
+	const user = getUser(this, itemIndex);
+	const settings = requestSettings(getOptions(this, itemIndex));
+	// Pages are read newest first; within the list each page is reversed, so the list runs from
+	// the newest message back, and a limit keeps the most recent ones.
+	const newestFirst = await readList<IDataObject, string>(
+		this,
+		itemIndex,
+		100,
+		async (firstId, limit) => {
+			const qs: IDataObject = { conversation_id: conversationId, user, limit };
+			if (firstId) qs.first_id = firstId;
+			const page = await difyRequest<MessagePage>(this, 'GET', 'messages', { qs }, settings);
+			const items = page.data ?? [];
+			const oldest = items[0];
+			return {
+				items: [...items].reverse(),
+				next: page.has_more && typeof oldest?.id === 'string' ? oldest.id : undefined,
+			};
+		},
+		(m) => (typeof m.id === 'string' ? m.id : undefined),
+	);
+	return newestFirst.reverse().map((json) => ({ json }));
+}
