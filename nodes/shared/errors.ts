@@ -25,7 +25,9 @@ export function serviceError(
 ): NodeApiError {
 	const response: JsonObject = { message: failure.message };
 	if (failure.status !== undefined) response.status = failure.status;
-	if (failure.code !== undefined) response.code = failure.code;
+	// n8n replaces the message with its own generic text when the response carries a network code
+	// (ECONNRESET...), so those codes go in the description only.
+	if (failure.code !== undefined && !isNetworkCode(failure.code)) response.code = failure.code;
 	const parts: string[] = [];
 	if (failure.code) parts.push(`${service} error code: ${failure.code}`);
 	if (failure.status !== undefined) parts.push(`HTTP ${failure.status}`);
@@ -56,6 +58,10 @@ export function networkFailure(service: string, error: unknown, url: string): Se
 		code,
 		message: (code && messages[code]) || `request to ${host} failed${code ? ` (${code})` : ''}.`,
 	};
+}
+
+function isNetworkCode(code: string): boolean {
+	return /^E[A-Z_]+$/.test(code) || code.startsWith('ERR_');
 }
 
 export function errorCode(error: unknown): string | undefined {

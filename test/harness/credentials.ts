@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * A credentials helper that behaves like n8n's own (packages/cli/src/credentials-helper.ts) for
  * what this package uses: generic `authenticate` blocks resolved through the workflow's expression
@@ -9,7 +8,6 @@ import {
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialType,
-	type IHttpRequestHelper,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeCredentialsDetails,
@@ -71,9 +69,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async runPreAuthentication(
-		_helpers: IHttpRequestHelper,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
 		return undefined;
 	}
 

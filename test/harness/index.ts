@@ -14,7 +14,9 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import {
+	createRunExecutionData,
 	Workflow,
+	type ICredentialDataDecryptedObject,
 	type ICredentialType,
 	type IDataObject,
 	type INode,
@@ -24,7 +26,6 @@ import {
 	type INodeTypes,
 	type IPollFunctions,
 	type IRun,
-	type IRunExecutionData,
 	type ITaskData,
 	type IVersionedNodeType,
 	type IWorkflowBase,
@@ -162,12 +163,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		? workflow.getNode(options.startNode)
 		: workflow.getNode(json.nodes[0].name);
 	if (!startNode) throw new Error('Start node not found');
-	const runExecutionData: IRunExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
+	const runExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
 			nodeExecutionStack: [
 				{
 					node: startNode,
@@ -175,10 +172,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 					source: null,
 				},
 			],
-			waitingExecution: {},
-			waitingExecutionSource: {},
 		},
-	} as IRunExecutionData;
+	});
 	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const promise = execute.processRunExecutionData(workflow);
 	if (options.cancelAfterMs !== undefined) {
@@ -265,7 +260,7 @@ export interface CredentialTestResult {
  */
 export async function testCredential(
 	typeName: string,
-	data: IDataObject,
+	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult> {
 	const pkg = await loadPackage();
 	const credentialType = pkg.credentialTypes[typeName];
@@ -309,7 +304,7 @@ export async function testCredential(
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const helper = new TestCredentialsHelper(pkg.credentialTypes, { [typeName]: data });
 	const additionalData = makeAdditionalData(helper, undefined, false);
-	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+	const runExecutionData = createRunExecutionData({ executionData: null });
 	const context = new ExecuteContext(
 		workflow,
 		node,
