@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Workflow -> Run (streaming and blocking, pinned version, node trace, failures), Get Run, Stop,
  * Get Logs (filters, Return All over several pages), and wrong-mode errors.
