@@ -144,6 +144,26 @@ describe('Workflow -> Run', () => {
 		);
 	});
 
+	test('a stalled stream hits the idle timeout and the workflow task is stopped at Dify', async () => {
+		env.server.faults.add({ match: { service: 'dify', route: '/workflows/run' }, fault: { type: 'stall', afterEvents: 2, ms: 3000 } });
+		const result = await runDify(env, run('{"text": "one two three"}', { options: { streamIdleTimeout: 1 } }), { key: KEY });
+		expect(result.error?.message).toBe(
+			'Dify: the answer stream went quiet for 1 s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.',
+		);
+		const [record] = env.dify.runsOf(KEY);
+		const stop = difyRequests(env).find((r) => r.route.endsWith('/stop'));
+		expect([stop?.path, stop?.body]).toEqual([`/v1/workflows/tasks/${record.taskId}/stop`, { user: 'alice' }]);
+	});
+
+	test('a stream that ends before workflow_finished is an error, not a silent half result', async () => {
+		env.server.faults.add({ match: { service: 'dify', route: '/workflows/run' }, fault: { type: 'truncate', afterEvents: 3 } });
+		const result = await runDify(env, run('{"text": "one two three"}'), { key: KEY });
+		expect(result.error?.message).toBe(
+			'Dify: the workflow stream ended before Dify finished the run (no workflow_finished or workflow_paused event). The outputs are incomplete.',
+		);
+		expect(result.error?.description).toMatch(/^Dify error code: STREAM_INCOMPLETE/);
+	});
+
 	test('a required input that maps to nothing fails before any request', async () => {
 		const result = await runDify(
 			env,
