@@ -94,6 +94,8 @@ export interface E2E {
 	session: N8nSession;
 	api: N8nPublicApi;
 	userFolder: string;
+	/** Where n8n loads the package from: `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-dify-flowgen`. */
+	packageDir: string;
 	/**
 	 * The demo's credentials (scripts/n8n/credentials.ts, fixed ids that examples/ use), imported
 	 * before start and pointing at this test's sandbox: `{ id, name }` by key of CREDENTIAL_IDS.
@@ -116,9 +118,24 @@ export interface E2E {
 
 let tarballPromise: Promise<string> | undefined;
 
-/** Packs the built package once per jest worker (into a folder of its own, so workers do not race). */
+/**
+ * Packs the built package once per jest worker (into a folder of its own, so workers do not race).
+ * A build running at the same time (`build:watch`, another terminal) empties dist/ for a moment:
+ * retry for up to a minute before giving up.
+ */
 async function packedTarball(): Promise<string> {
-	tarballPromise ??= packPackage(fs.mkdtempSync(path.join(OUTPUT_DIR, `pack-${process.pid}-`)));
+	tarballPromise ??= (async () => {
+		const dir = fs.mkdtempSync(path.join(OUTPUT_DIR, `pack-${process.pid}-`));
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			try {
+				return await packPackage(dir);
+			} catch (error) {
+				if (Date.now() > deadline) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 2000));
+			}
+		}
+	})();
 	return await tarballPromise;
 }
 
@@ -174,6 +191,7 @@ export async function startE2E(name: string): Promise<E2E> {
 			session,
 			api,
 			userFolder,
+			packageDir: path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME),
 			credentials,
 			importWorkflow: async (workflow) => {
 				const created = await api.request<{ id: string }>('POST', '/workflows', {

@@ -5,7 +5,6 @@
  */
 import { PackageDirectoryLoader } from 'n8n-core';
 
-import { ROOT } from '../../scripts/n8n/lib';
 import { describeE2E, E2E_TIMEOUT_MS, PACKAGE_NAME, startE2E, type E2E } from './n8n';
 
 describeE2E('real n8n: the package loads as a community package', () => {
@@ -13,10 +12,11 @@ describeE2E('real n8n: the package loads as a community package', () => {
 	let declaredNodes: string[];
 
 	beforeAll(async () => {
-		const loader = new PackageDirectoryLoader(ROOT);
+		e2e = await startE2E('package-loads');
+		// The nodes the installed tarball declares, read by n8n's own loader.
+		const loader = new PackageDirectoryLoader(e2e.packageDir);
 		await loader.loadAll();
 		declaredNodes = Object.keys(loader.nodeTypes);
-		e2e = await startE2E('package-loads');
 	}, E2E_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -25,11 +25,13 @@ describeE2E('real n8n: the package loads as a community package', () => {
 
 	it('lists every node of the package as n8n-nodes-dify-flowgen.<node>', async () => {
 		const names = await e2e.session.nodeTypeNames();
-		expect(declaredNodes.length).toBeGreaterThan(0);
+		expect(declaredNodes).toEqual(expect.arrayContaining(['dify', 'flowGen', 'flowGenTrigger']));
 		for (const node of declaredNodes) expect(names).toContain(`${PACKAGE_NAME}.${node}`);
-		expect(names).toContain(`${PACKAGE_NAME}.dify`);
-		// usableAsTool nodes get a Tool variant for AI agents.
-		expect(names).toContain(`${PACKAGE_NAME}.difyTool`);
+		// usableAsTool nodes get a Tool variant for AI agents; triggers do not.
+		expect(names).toEqual(
+			expect.arrayContaining([`${PACKAGE_NAME}.difyTool`, `${PACKAGE_NAME}.flowGenTool`]),
+		);
+		expect(names).not.toContain(`${PACKAGE_NAME}.flowGenTriggerTool`);
 	});
 
 	it('knows both credential types', async () => {
