@@ -111,8 +111,7 @@ const run = browserSkipReason && !E2E_SKIP_REASON ? skipWith(browserSkipReason) 
 function skipWith(reason: string) {
 	return (name: string, fn: () => void) => {
 		describe.skip(`${name} [SKIPPED: ${reason}]`, fn);
-		// eslint-disable-next-line no-console
-		console.warn(`e2e "${name}" skipped: ${reason}`);
+		process.stderr.write(`e2e "${name}" skipped: ${reason}\n`);
 	};
 }
 

@@ -39,8 +39,7 @@ export function describeE2E(name: string, fn: () => void): void {
 	if (E2E_SKIP_REASON) {
 		describe.skip(`${name} [SKIPPED: ${E2E_SKIP_REASON}]`, fn);
 		// One visible line in the run's output as well.
-		// eslint-disable-next-line no-console
-		console.warn(`e2e "${name}" skipped: ${E2E_SKIP_REASON}`);
+		process.stderr.write(`e2e "${name}" skipped: ${E2E_SKIP_REASON}\n`);
 	} else {
 		describe(name, fn);
 	}
