@@ -1,12 +1,13 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- demo tooling, never shipped: n8n runtime rules do not apply */
 /**
  * The demo (run it with `npm run demo`, which installs n8n and builds first; see demo.sh):
- * the sandbox services on a fixed loopback port, n8n with its user folder in `.n8n-demo/home`
+ * the sandbox services on a fixed loopback port, n8n with its user folder in `~/.n8n-nodes-dify-flowgen-demo` (DEMO_HOME)
  * (SQLite), this package installed there as a community package, the sandbox credentials and the
  * workflows from examples/ imported, an owner account. Ctrl-C stops n8n and the sandbox.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
@@ -27,7 +28,9 @@ import {
 
 const N8N_PORT = Number(process.env.DEMO_N8N_PORT ?? 5680);
 const SANDBOX_PORT = Number(process.env.DEMO_SANDBOX_PORT ?? 8787);
-const HOME = path.join(DEMO_DIR, 'home');
+// n8n's user folder lives outside the repository: it fills with n8n's own .js assets, which the
+// package's lint (`eslint .`) would otherwise read.
+const HOME = process.env.DEMO_HOME ?? path.join(os.homedir(), '.n8n-nodes-dify-flowgen-demo');
 const PACK_DIR = path.join(DEMO_DIR, 'pack');
 
 function step(message: string): void {

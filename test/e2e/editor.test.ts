@@ -3,7 +3,7 @@
  * The editor of the real n8n in headless Chromium (Debian's `chromium`, driven by `playwright-core`
  * with `executablePath`): a workflow with the Dify node opens, its parameters render, the app's
  * inputs load into the mapper from the sandbox, the conversation list lists the user's
- * conversations; screenshots land in test-output/e2e/. The page may reach nothing but loopback,
+ * conversations; screenshots land in $TMPDIR/n8n-nodes-dify-flowgen-e2e/. The page may reach nothing but loopback,
  * and no console error or failed request may come from this package.
  *
  * Skipped (with the reason in its name) when real n8n, Chromium (CHROMIUM_PATH, default

@@ -9,9 +9,10 @@
  *   await e2e.stop();
  *
  * Suites use `describeE2E` so they are skipped, with the reason in the test name, when n8n is not
- * installed (or Node is older than 24). n8n's log stays in `test-output/e2e/<name>-<time>/n8n.log`.
+ * installed (or Node is older than 24). n8n's log stays in `$TMPDIR/n8n-nodes-dify-flowgen-e2e/<name>-<time>/n8n.log`.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { CREDENTIAL_IDS, sandboxCredentials } from '../../scripts/n8n/credentials';
@@ -48,7 +49,9 @@ export function describeE2E(name: string, fn: () => void): void {
 /** Generous: n8n's start takes ~15-20 s alone on a 2-core machine, more when the machine is busy. */
 export const E2E_TIMEOUT_MS = 240_000;
 
-export const OUTPUT_DIR = path.join(ROOT, 'test-output', 'e2e');
+// Outside the repository: n8n's user folder fills with n8n's own .js assets, which the package's
+// lint (`eslint .`) would otherwise read.
+export const OUTPUT_DIR = path.join(os.tmpdir(), 'n8n-nodes-dify-flowgen-e2e');
 
 export interface WorkflowJson {
 	id?: string;
