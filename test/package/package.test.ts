@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * What npm would publish, checked as n8n's verification sees it (scripts/check-package.mjs):
  * tarball contents, n8n entry paths, and @n8n/scan-community-package's lint gate run offline on

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * The FlowGen sandbox over real sockets, both contracts: `documented` (/flowgen) and `oss` (/flowgen-oss).
  */

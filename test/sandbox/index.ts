@@ -70,7 +70,7 @@ function registerAdmin(server: SandboxServer, resetState: () => void): void {
 				ctx,
 				server.requests
 					.filter((r) => r.service !== 'admin')
-					.map(({ rawBody: _raw, ...r }) => r),
+					.map((r) => ({ ...r, rawBody: undefined })),
 			),
 		)
 		.on('DELETE', '/requests', (ctx) => {

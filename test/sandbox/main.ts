@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Standalone sandbox (`npm run sandbox`): Dify under /v1 and FlowGen on one loopback port.
  * PORT (default 8787) picks the port; controls over HTTP at /__sandbox/* (see index.ts).

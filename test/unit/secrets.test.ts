@@ -13,6 +13,7 @@ const node = {
 
 describe('secrets check used by every engine run', () => {
 	const secrets = secretsOf({
+		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up key the check must find
 		difyApi: { apiKey: 'app-secretKey123', baseUrl: 'http://127.0.0.1/v1' },
 		flowGenApi: { authentication: 'accessToken', accessToken: 'eyJhbGciOiJ.token', apiKey: '' },
 	});

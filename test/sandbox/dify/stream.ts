@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Paced SSE emitting for the Dify streams: delay between events (per-app knob or `#slow:`), `event: ping`
  * keep-alives, and task stop.

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * FastAPI 0.109 / pydantic 2.5 error shapes, and FastAPI's request-body parsing and validation
  * (enough of it for FlowGen's `ChatCreate` and `Message` models).

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * FlowGen users, API keys and access tokens, and the server's credential resolution
  * (`api/app/dependencies.py::get_current_user` at `98868b9`, see flowgen-api.md §2).

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * One agent run: the sandbox's stand-in for `python3 script.py "<content>"` driven by
  * `services/chat_manager.py` (flowgen-api.md §5). Stdin is a line buffer, as with a real pipe:

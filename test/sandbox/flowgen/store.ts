@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * FlowGen's PocketBase state: chats and messages, PocketBase ids and timestamps (flowgen-api.md §3).
  */
