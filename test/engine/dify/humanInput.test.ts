@@ -3,6 +3,7 @@
  * inputs and actions and the run ID; Get Form, Submit Form and Resume take it from there. The full
  * loop runs as one n8n workflow: Run -> Submit Form -> Resume.
  */
+import type { INode, INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from '../../harness';
 import {
 	credentials,
@@ -56,7 +57,7 @@ function formOf(form: ReturnType<DifyEnv['dify']['forms']>[number]) {
 	};
 }
 
-function node(name: string, parameters: Record<string, unknown>, x: number) {
+function node(name: string, parameters: INodeParameters, x: number): INode {
 	return {
 		id: name,
 		name,
