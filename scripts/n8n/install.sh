@@ -15,6 +15,10 @@ if [ "${1:-}" != "--force" ] && [ "$(cat "$N8N_DIR/.installed" 2>/dev/null)" = "
 fi
 
 source "$ROOT/scripts/use-node24.sh" >/dev/null
+# Run through `npm run n8n:install`, npm exports this package's .npmrc `allow-scripts` as
+# npm_config_allow_scripts; npm 11.19 takes that for a command-line flag and refuses it in the
+# nested project (EALLOWSCRIPTS). The nested package.json's own allowScripts applies instead.
+unset npm_config_allow_scripts
 rm -f "$N8N_DIR/.installed"
 mkdir -p "$N8N_DIR"
 cd "$N8N_DIR"
