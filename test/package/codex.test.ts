@@ -1,0 +1,74 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/**
+ * The codex files n8n reads for the nodes panel: categories, the aliases users search for, and
+ * documentation links that land on a real heading of the README.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+interface Codex {
+	node: string;
+	categories: string[];
+	alias: string[];
+	resources: Record<string, Array<{ url: string }>>;
+}
+
+const codex = (file: string) =>
+	JSON.parse(fs.readFileSync(path.join(root, 'nodes', file), 'utf8')) as Codex;
+
+/** GitHub's anchor for each README heading. */
+const readmeAnchors = new Set(
+	fs
+		.readFileSync(path.join(root, 'README.md'), 'utf8')
+		.split('\n')
+		.filter((line) => /^#{1,4} /.test(line))
+		.map((line) =>
+			line
+				.replace(/^#+ /, '')
+				.toLowerCase()
+				.replace(/[^a-z0-9 -]/g, '')
+				.replace(/ /g, '-'),
+		),
+);
+
+test.each([
+	['Dify/Dify.node.json', 'n8n-nodes-dify-flowgen.dify', ['MoLook', 'LLM app', 'chatbot']],
+	[
+		'FlowGen/FlowGen.node.json',
+		'n8n-nodes-dify-flowgen.flowGen',
+		['AutoGen', 'multi-agent', 'human in the loop'],
+	],
+	[
+		'FlowGen/FlowGenTrigger.node.json',
+		'n8n-nodes-dify-flowgen.flowGenTrigger',
+		['AutoGen', 'multi-agent', 'human in the loop'],
+	],
+])(
+	'%s: AI category, searchable aliases, documentation links to README headings',
+	(file, node, aliases) => {
+		const data = codex(file);
+		expect(data.node).toBe(node);
+		expect(data.categories).toContain('AI');
+		expect(data.alias).toEqual(expect.arrayContaining(aliases));
+		const urls = Object.values(data.resources)
+			.flat()
+			.map((r) => r.url);
+		expect(urls.length).toBeGreaterThanOrEqual(2);
+		for (const url of urls) {
+			const anchor = new URL(url).hash.slice(1);
+			expect(readmeAnchors).toContain(anchor);
+		}
+	},
+);
+
+test('light and dark icons exist and differ', () => {
+	for (const name of ['dify', 'flowgen']) {
+		const light = fs.readFileSync(path.join(root, 'icons', `${name}.svg`), 'utf8');
+		const dark = fs.readFileSync(path.join(root, 'icons', `${name}.dark.svg`), 'utf8');
+		expect(light).toMatch(/^<svg /);
+		expect(dark).toMatch(/^<svg /);
+		expect(dark).not.toBe(light);
+	}
+});
