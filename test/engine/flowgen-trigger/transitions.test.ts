@@ -354,8 +354,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 			{
 				name: 'reset',
 				add: () => env.server.faults.add({ match: { route: '/chats' }, fault: { type: 'reset' } }),
-				// n8n's NodeApiError words a response `code` it knows itself (ECONNRESET here).
-				message: /^The connection to the server was closed unexpectedly, perhaps it is offline\./,
+				message: /^FlowGen: the connection to 127\.0\.0\.1:\d+ was reset before the answer was complete\.$/,
 			},
 		];
 		if (history) {
