@@ -107,15 +107,80 @@ export interface E2E {
 	importWorkflow(workflow: WorkflowJson): Promise<string>;
 	/** Imports with `n8n import:workflow` (keeps the workflow's own id, as the demo does). */
 	importWorkflowCli(workflow: WorkflowJson): Promise<string>;
+	/** Several workflows in one `n8n import:workflow` (one CLI start), as the demo imports examples/. */
+	importWorkflowsCli(workflows: WorkflowJson[]): Promise<string[]>;
 	/** Runs a workflow with `n8n execute --id` (it must start with a Manual Trigger). */
 	execute(workflowId: string): Promise<ExecutionResult>;
 	activate(workflowId: string): Promise<void>;
 	deactivate(workflowId: string): Promise<void>;
 	/** Public API executions of a workflow, newest first, with data. */
-	executions(
+	executions(workflowId: string): Promise<Execution[]>;
+	/**
+	 * Polls the workflow's executions (every second) until `check` holds for the list, and
+	 * returns it; fails after `timeoutMs` with the executions seen last.
+	 */
+	waitForExecutions(
 		workflowId: string,
-	): Promise<Array<{ id: string; status: string; finished: boolean; data?: unknown }>>;
+		check: (executions: Execution[]) => boolean,
+		timeoutMs: number,
+	): Promise<Execution[]>;
+	/** Like waitForExecutions, until one execution satisfies `check`; returns that one. */
+	waitForExecution(
+		workflowId: string,
+		check: (execution: Execution) => boolean,
+		timeoutMs: number,
+	): Promise<Execution>;
+	/**
+	 * Calls a production webhook (`/webhook/<path>`) of an active workflow. n8n registers the
+	 * webhook a moment after the activation call returns: a 404 is retried for up to 20 s.
+	 */
+	callWebhook(webhookPath: string, init: RequestInit): Promise<Response>;
 	stop(): Promise<void>;
+}
+
+/** An execution as the public API lists it (`includeData=true`). */
+export interface Execution {
+	id: string;
+	status: string;
+	finished: boolean;
+	mode?: string;
+	data?: unknown;
+}
+
+/** The `json` of every item a node output on its first output (last run) in an execution's data. */
+export function nodeOutput(data: unknown, nodeName: string): Array<Record<string, unknown>> {
+	const runs =
+		(
+			data as {
+				resultData?: {
+					runData?: Record<
+						string,
+						Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>
+					>;
+				};
+			}
+		)?.resultData?.runData?.[nodeName] ?? [];
+	return (runs[runs.length - 1]?.data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+/** The names of the nodes that ran in an execution's data. */
+export function nodesRun(data: unknown): string[] {
+	return Object.keys(
+		(data as { resultData?: { runData?: Record<string, unknown> } })?.resultData?.runData ?? {},
+	);
+}
+
+/** Resolves when `check()` holds, polling every 500 ms; throws after `timeoutMs`. */
+export async function until(
+	check: () => boolean,
+	timeoutMs: number,
+	what = 'condition',
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 }
 
 let tarballPromise: Promise<string> | undefined;
@@ -210,6 +275,18 @@ export async function startE2E(name: string): Promise<E2E> {
 				await n8nImport('workflow', { active: false, ...workflow }, { userFolder });
 				return workflow.id;
 			},
+			importWorkflowsCli: async (workflows) => {
+				const ids = workflows.map((w) => {
+					if (!w.id) throw new Error(`importWorkflowsCli: "${w.name}" has no id`);
+					return w.id;
+				});
+				await n8nImport(
+					'workflow',
+					workflows.map((w) => ({ active: false, ...w })),
+					{ userFolder },
+				);
+				return ids;
+			},
 			execute: async (workflowId) => await executeWithCli(workflowId, userFolder),
 			activate: async (workflowId) => {
 				await api.request('POST', `/workflows/${workflowId}/activate`);
@@ -217,11 +294,19 @@ export async function startE2E(name: string): Promise<E2E> {
 			deactivate: async (workflowId) => {
 				await api.request('POST', `/workflows/${workflowId}/deactivate`);
 			},
-			executions: async (workflowId) => {
-				const { data } = await api.request<{
-					data: Array<{ id: string; status: string; finished: boolean; data?: unknown }>;
-				}>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=100`);
-				return data;
+			executions: async (workflowId) => await listExecutions(api, workflowId),
+			waitForExecutions: async (workflowId, check, timeoutMs) =>
+				await pollExecutions(api, workflowId, check, timeoutMs),
+			waitForExecution: async (workflowId, check, timeoutMs) =>
+				(await pollExecutions(api, workflowId, (all) => all.some(check), timeoutMs)).find(check)!,
+			callWebhook: async (webhookPath, init) => {
+				const deadline = Date.now() + 20_000;
+				for (;;) {
+					const res = await fetch(`${srv.url}/webhook/${webhookPath}`, init);
+					if (res.status !== 404 || Date.now() > deadline) return res;
+					await res.text();
+					await new Promise((resolve) => setTimeout(resolve, 250));
+				}
 			},
 			stop: async () => {
 				await srv.stop();
@@ -232,6 +317,34 @@ export async function startE2E(name: string): Promise<E2E> {
 		await server?.stop();
 		await sandbox.close();
 		throw error;
+	}
+}
+
+async function listExecutions(api: N8nPublicApi, workflowId: string): Promise<Execution[]> {
+	const { data } = await api.request<{ data: Execution[] }>(
+		'GET',
+		`/executions?workflowId=${workflowId}&includeData=true&limit=100`,
+	);
+	return data;
+}
+
+async function pollExecutions(
+	api: N8nPublicApi,
+	workflowId: string,
+	check: (executions: Execution[]) => boolean,
+	timeoutMs: number,
+): Promise<Execution[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const seen = await listExecutions(api, workflowId);
+		if (check(seen)) return seen;
+		if (Date.now() > deadline) {
+			throw new Error(
+				`the executions of workflow ${workflowId} were not as expected in ${timeoutMs} ms; seen: ` +
+					JSON.stringify(seen.map(({ id, status, finished }) => ({ id, status, finished }))),
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 }
 
