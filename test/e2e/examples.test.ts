@@ -1,20 +1,29 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
- * Every workflow in examples/ runs in the real n8n against the sandbox (imported with
- * `n8n import:workflow` and run with `n8n execute`, as a user would), and its output is checked.
- * A new example needs an entry in EXPECTATIONS (or ACTIVATED, when a trigger starts it).
+ * Every workflow in examples/ runs in one real `n8n start` against the sandbox: all of them are
+ * imported with one `n8n import:workflow`, as the demo imports them; the ones started by a
+ * Manual Trigger run with `n8n execute`, the ones started by a webhook or a trigger are
+ * activated and called like a user would (HTTP to the webhook, a person submitting the form).
+ * Outputs are checked exactly, in n8n's executions and in the sandbox's state.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { ROOT } from '../../scripts/n8n/lib';
+import { DIFY_KEYS } from '../sandbox';
+import { PROMPTS } from '../sandbox/flowgen/scripts';
 import {
 	describeE2E,
 	E2E_TIMEOUT_MS,
+	nodeOutput,
+	nodesRun,
 	readExample,
 	startE2E,
+	until,
 	type E2E,
+	type Execution,
 	type ExecutionResult,
+	type WorkflowJson,
 } from './n8n';
 
 const EXAMPLES = fs
@@ -22,58 +31,320 @@ const EXAMPLES = fs
 	.filter((f) => f.endsWith('.json'))
 	.sort();
 
-const EXPECTATIONS: Record<string, (result: ExecutionResult, e2e: E2E) => void> = {
-	'dify-chat-conversation.json': (result) => {
-		const [first] = result.output('Ask');
-		expect(first.answer).toBe('Echo: What can you do? (for Ada)');
-		expect(typeof first.conversation_id).toBe('string');
-		const [second] = result.output('Follow Up');
-		expect(second.answer).toBe('Echo: Tell me more (for Ada)');
-		expect(second.conversation_id).toBe(first.conversation_id);
-	},
-	'dify-text-generation.json': (result) => {
-		const [item] = result.output('Write');
-		expect(item.answer).toBe('Draft about tides in a friendly tone ✓');
-	},
-	'flowgen-start-run.json': (result, e2e) => {
-		const [chat] = result.output('Create Chat');
-		expect(chat).toMatchObject({ name: 'Blog post about tides' });
-		const [sent] = result.output('Send Task');
-		expect(sent).toMatchObject({ chatId: chat.id, status: 'wait_for_human_input', waited: true });
-		expect(typeof sent.prompt).toBe('string');
-		expect(e2e.sandbox.flowgen.documented.chat(chat.id as string)?.status).toBe(
-			'wait_for_human_input',
-		);
-	},
-};
-
-/** Examples started by a trigger: activated and checked in human-in-the-loop.test.ts. */
-const ACTIVATED = ['flowgen-answer-waiting-chats.json'];
+/** The examples each test below runs. A new example needs a test here. */
+const TESTED = [
+	'support-reply.json',
+	'scheduled-batch-generation.json',
+	'live-streaming.json',
+	'flowgen-start-run.json',
+	'human-in-the-loop.json',
+];
 
 describeE2E('real n8n: the example workflows', () => {
 	let e2e: E2E;
+	const workflows = new Map<string, WorkflowJson>();
+	const idOf = (file: string): string => workflows.get(file)!.id!;
 
 	beforeAll(async () => {
 		e2e = await startE2E('examples');
+		for (const file of EXAMPLES) workflows.set(file, readExample(file));
+		await e2e.importWorkflowsCli([...workflows.values()]);
 	}, E2E_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await e2e?.stop();
 	}, 60_000);
 
-	it('has an expectation for every example', () => {
-		expect(EXAMPLES.filter((f) => !EXPECTATIONS[f] && !ACTIVATED.includes(f))).toEqual([]);
+	it('has a test for every example, and every example imports inactive', () => {
+		expect(EXAMPLES).toEqual([...TESTED].sort());
+		for (const workflow of workflows.values()) expect(workflow.active).toBe(false);
 	});
 
-	it.each(EXAMPLES.filter((f) => !ACTIVATED.includes(f)))(
-		'%s runs against the sandbox',
-		async (file) => {
-			const workflow = readExample(file);
-			const id = await e2e.importWorkflowCli(workflow);
-			const result = await e2e.execute(id);
-			expect(result.run.data.resultData.error).toBeUndefined();
-			EXPECTATIONS[file]?.(result, e2e);
+	it(
+		'support-reply.json: two tickets of one customer continue one Dify conversation',
+		async () => {
+			const id = idOf('support-reply.json');
+			await e2e.activate(id);
+			try {
+				const ticket = async (customer: string, message: string) => {
+					const res = await e2e.callWebhook('support-reply', {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ customer, message }),
+					});
+					expect(res.status).toBe(200);
+					return (await res.json()) as { answer: string; conversation_id: string };
+				};
+				const first = await ticket('ada@example.com', 'My parcel has not arrived');
+				expect(first).toEqual({
+					answer: 'Echo: My parcel has not arrived',
+					conversation_id: expect.any(String),
+				});
+				const second = await ticket('ada@example.com', 'It was due on Monday');
+				expect(second).toEqual({
+					answer: 'Echo: It was due on Monday',
+					conversation_id: first.conversation_id,
+				});
+				const other = await ticket('bob@example.com', 'Where is my invoice?');
+				expect(other.answer).toBe('Echo: Where is my invoice?');
+				expect(other.conversation_id).not.toBe(first.conversation_id);
+
+				// In Dify: one conversation for Ada, holding both messages.
+				const dify = e2e.sandbox.dify;
+				expect(dify.conversationsOf(DIFY_KEYS.chat, 'ada@example.com').map((c) => c.id)).toEqual([
+					first.conversation_id,
+				]);
+				expect(
+					dify
+						.messagesOf(DIFY_KEYS.chat, 'ada@example.com')
+						.map((m) => [m.conversationId, m.query, m.answer]),
+				).toEqual([
+					[first.conversation_id, 'My parcel has not arrived', 'Echo: My parcel has not arrived'],
+					[first.conversation_id, 'It was due on Monday', 'Echo: It was due on Monday'],
+				]);
+				expect(dify.conversationsOf(DIFY_KEYS.chat, 'bob@example.com').map((c) => c.id)).toEqual([
+					other.conversation_id,
+				]);
+
+				const executions = await e2e.waitForExecutions(
+					id,
+					(all) => all.filter((e) => e.finished).length >= 3,
+					30_000,
+				);
+				expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+			} finally {
+				await e2e.deactivate(id);
+			}
 		},
 		E2E_TIMEOUT_MS,
+	);
+
+	describe('scheduled-batch-generation.json', () => {
+		const PROMPTS_IN_ORDER = [
+			['tides', 'friendly'],
+			['volcanoes', 'formal'],
+			['honeybees', 'friendly'],
+			['glaciers', 'neutral'],
+			['comets', 'formal'],
+		];
+		const DRAFTS = PROMPTS_IN_ORDER.map(
+			([topic, tone]) => `Draft about ${topic} in a ${tone} tone ✓`,
+		);
+		const completionRequests = () => e2e.sandbox.server.requestsTo('dify', '/completion-messages');
+
+		it(
+			'Run Now: every prompt is drafted, in order, three requests at a time',
+			async () => {
+				// Each Dify answer takes LATENCY_MS: requests that run together start within it.
+				const LATENCY_MS = 2500;
+				const before = completionRequests().length;
+				const fault = e2e.sandbox.server.faults.add({
+					match: { service: 'dify', route: '/completion-messages' },
+					fault: { type: 'latency', ms: LATENCY_MS },
+				});
+				let result: ExecutionResult;
+				try {
+					result = await e2e.execute(idOf('scheduled-batch-generation.json'));
+				} finally {
+					e2e.sandbox.server.faults.remove(fault);
+				}
+				expect(result.run.data.resultData.error).toBeUndefined();
+				expect(result.output('Write Drafts').map((item) => item.answer)).toEqual(DRAFTS);
+				expect(result.output('Collect Drafts')).toEqual([{ drafts: DRAFTS }]);
+				// `n8n execute` needs a Manual Trigger in the workflow and starts from the first trigger
+				// of the node list: Run Now comes before Every Morning in the example.
+				expect(Object.keys(result.run.data.resultData.runData)).toContain('Run Now');
+				expect(Object.keys(result.run.data.resultData.runData)).not.toContain('Every Morning');
+
+				const requests = completionRequests().slice(before);
+				expect(
+					requests
+						.map((r) => {
+							const { inputs, user } = r.body as { inputs: Record<string, string>; user: string };
+							return [inputs.topic, inputs.tone, user];
+						})
+						.sort(),
+				).toEqual(PROMPTS_IN_ORDER.map(([topic, tone]) => [topic, tone, 'n8n-batch']).sort());
+				// Concurrency 3: three requests start before the first one can have ended; the
+				// fourth only once one of them has.
+				const firstAt = requests[0].time;
+				const startedAfterMs = requests.map((r) => r.time - firstAt);
+				expect(startedAfterMs.filter((ms) => ms < LATENCY_MS)).toHaveLength(3);
+			},
+			E2E_TIMEOUT_MS,
+		);
+
+		it(
+			'Every Morning: the Schedule Trigger runs the same chain once the workflow is active',
+			async () => {
+				// The example's schedule (7:00 daily) made to fire every 10 seconds, in a copy.
+				const workflow = structuredClone(workflows.get('scheduled-batch-generation.json')!);
+				const schedule = workflow.nodes.find((n) => n.name === 'Every Morning')!;
+				schedule.parameters = {
+					rule: { interval: [{ field: 'seconds', secondsInterval: 10 }] },
+				};
+				const id = await e2e.importWorkflow({ ...workflow, name: `${workflow.name} (every 10 s)` });
+				await e2e.activate(id);
+				let execution: Execution;
+				try {
+					execution = await e2e.waitForExecution(id, (e) => e.finished, 90_000);
+				} finally {
+					await e2e.deactivate(id);
+				}
+				expect(execution.status).toBe('success');
+				expect(nodesRun(execution.data)).toContain('Every Morning');
+				expect(nodesRun(execution.data)).not.toContain('Run Now');
+				expect(nodeOutput(execution.data, 'Collect Drafts')).toEqual([{ drafts: DRAFTS }]);
+			},
+			E2E_TIMEOUT_MS,
+		);
+	});
+
+	it(
+		'live-streaming.json: the caller receives the answer deltas before the response ends',
+		async () => {
+			const DELAY_MS = 300;
+			const id = idOf('live-streaming.json');
+			// Dify's events paced DELAY_MS apart, as a model generating the answer.
+			e2e.sandbox.dify.setStreamDelay(DELAY_MS, DIFY_KEYS.chat);
+			await e2e.activate(id);
+			try {
+				const started = Date.now();
+				const res = await e2e.callWebhook('live-answer', {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ message: 'one two three four five six', user: 'stream-user' }),
+				});
+				expect(res.status).toBe(200);
+				const chunks: Array<{ at: number; type: string; content?: string }> = [];
+				const decoder = new TextDecoder();
+				let buffered = '';
+				const take = (line: string) => {
+					if (line.trim())
+						chunks.push({ at: Date.now() - started, ...(JSON.parse(line) as { type: string }) });
+				};
+				for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+					buffered += decoder.decode(part, { stream: true });
+					let newline: number;
+					while ((newline = buffered.indexOf('\n')) >= 0) {
+						take(buffered.slice(0, newline));
+						buffered = buffered.slice(newline + 1);
+					}
+				}
+				const ended = Date.now() - started;
+				take(buffered);
+
+				const items = chunks.filter((c) => c.type === 'item');
+				expect(items.map((c) => c.content)).toEqual([
+					'Echo: ',
+					'one ',
+					'two ',
+					'three ',
+					'four ',
+					'five ',
+					'six',
+				]);
+				// Paced at DELAY_MS per Dify event: the first delta arrives well before the end.
+				expect(ended - items[0].at).toBeGreaterThanOrEqual(3 * DELAY_MS);
+				expect(chunks[0].type).toBe('begin');
+				expect(chunks.map((c) => c.type)).toContain('end');
+				expect(e2e.sandbox.dify.lastMessage(DIFY_KEYS.chat)).toMatchObject({
+					user: 'stream-user',
+					query: 'one two three four five six',
+					answer: 'Echo: one two three four five six',
+				});
+				const execution = await e2e.waitForExecution(id, (e) => e.finished, 30_000);
+				expect(nodeOutput(execution.data, 'Answer Live')).toEqual([
+					expect.objectContaining({ answer: 'Echo: one two three four five six' }),
+				]);
+			} finally {
+				e2e.sandbox.dify.setStreamDelay(0, DIFY_KEYS.chat);
+				await e2e.deactivate(id);
+			}
+		},
+		E2E_TIMEOUT_MS,
+	);
+
+	it(
+		'flowgen-start-run.json + human-in-the-loop.json: the chat waits, the trigger fires, a person answers on the form, the chat completes',
+		async () => {
+			const fg = e2e.sandbox.flowgen.documented;
+			const loopId = idOf('human-in-the-loop.json');
+
+			// Activation polls once at once: nothing waits yet, so nothing fires.
+			await e2e.activate(loopId);
+			try {
+				expect(await e2e.executions(loopId)).toEqual([]);
+
+				// The agents start and stop for a person.
+				const started = await e2e.execute(idOf('flowgen-start-run.json'));
+				expect(started.run.data.resultData.error).toBeUndefined();
+				const [chat] = started.output('Create Chat');
+				expect(chat).toMatchObject({ name: 'Blog post about tides' });
+				const [sent] = started.output('Send Task');
+				const chatId = sent.chatId as string;
+				expect(sent).toMatchObject({
+					chatId: chat.id,
+					status: 'wait_for_human_input',
+					waited: true,
+					prompt: PROMPTS.plan,
+				});
+				expect(fg.chat(chatId)?.status).toBe('wait_for_human_input');
+
+				// The trigger's next scheduled poll (within a minute) fires; the execution then
+				// waits for the form.
+				const waiting = await e2e.waitForExecution(loopId, (e) => e.status === 'waiting', 150_000);
+				expect(nodeOutput(waiting.data, 'FlowGen Trigger')).toEqual([
+					expect.objectContaining({
+						chatId,
+						event: 'waitingForInput',
+						status: 'wait_for_human_input',
+						prompt: PROMPTS.plan,
+					}),
+				]);
+				const [asked] = nodeOutput(waiting.data, 'Ask a Person');
+				expect(asked).toEqual({
+					chatId,
+					question: PROMPTS.plan,
+					answerFormUrl: expect.stringContaining(`/form-waiting/${waiting.id}`),
+				});
+				const formUrl = asked.answerFormUrl as string;
+				expect(fg.chat(chatId)?.status).toBe('wait_for_human_input');
+
+				// A person opens the link: the form shows the question...
+				const page = await fetch(formUrl);
+				expect(page.status).toBe(200);
+				const html = await page.text();
+				expect(html).toContain('FlowGen needs your answer');
+				expect(html).toContain(PROMPTS.plan);
+				// ...and submits the answer, as the browser posts the form.
+				const form = new FormData();
+				form.append('field-0', 'Yes, go ahead');
+				const submitted = await fetch(formUrl, { method: 'POST', body: form });
+				expect(submitted.status).toBe(200);
+				await submitted.text();
+
+				// The answer reaches the chat; the agents finish.
+				await until(() => fg.chat(chatId)?.status === 'completed', 90_000, 'chat completed');
+				const done = await e2e.waitForExecution(loopId, (e) => e.finished, 60_000);
+				expect(done).toMatchObject({ id: waiting.id, status: 'success', finished: true });
+				expect(await e2e.executions(loopId)).toHaveLength(1);
+				expect(nodeOutput(done.data, 'Wait for the Answer')).toEqual([
+					expect.objectContaining({ Answer: 'Yes, go ahead' }),
+				]);
+				expect(nodeOutput(done.data, 'Send the Answer')).toEqual([
+					expect.objectContaining({ chatId, status: 'completed', waited: true }),
+				]);
+				const messages = fg.messagesOf(chatId).map((m) => m.content);
+				expect(messages).toContain('Yes, go ahead');
+				expect(messages).toContain(
+					'Final answer for "Write a short post about tides" (plan approval: Yes, go ahead). TERMINATE',
+				);
+			} finally {
+				await e2e.deactivate(loopId);
+			}
+		},
+		// The CLI run, up to a minute until the trigger's next poll, the agents: more than the others.
+		2 * E2E_TIMEOUT_MS,
 	);
 });
