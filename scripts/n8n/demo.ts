@@ -56,7 +56,40 @@ async function importIfChanged(kind: 'credentials' | 'workflow', data: unknown[]
 	fs.writeFileSync(stamp, hash);
 }
 
-function exampleWorkflows(): unknown[] {
+interface ExampleWorkflow {
+	id: string;
+	name: string;
+	active: boolean;
+	nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>;
+}
+
+/**
+ * How each example starts, for the printout: examples import inactive (a webhook or trigger of
+ * its own starts only once the user activates it in n8n).
+ */
+function howToStart(workflow: ExampleWorkflow, n8nUrl: string): string {
+	const types = workflow.nodes.map((n) => n.type);
+	const webhooks = workflow.nodes
+		.filter((n) => n.type === 'n8n-nodes-base.webhook')
+		.map(
+			(n) =>
+				`${String(n.parameters?.httpMethod ?? 'GET')} ${n8nUrl}/webhook/${String(n.parameters?.path)}`,
+		);
+	const manual = types.includes('n8n-nodes-base.manualTrigger');
+	const triggers = workflow.nodes.filter(
+		(n) =>
+			n.type !== 'n8n-nodes-base.manualTrigger' &&
+			n.type !== 'n8n-nodes-base.webhook' &&
+			/trigger$/i.test(n.type),
+	);
+	const ways: string[] = [];
+	if (manual) ways.push('Execute workflow in the editor');
+	if (webhooks.length) ways.push(`activate it, then ${webhooks.join(', ')}`);
+	if (triggers.length) ways.push(`activate it for ${triggers.map((n) => n.name).join(', ')}`);
+	return ways.join('; or ');
+}
+
+function exampleWorkflows(): ExampleWorkflow[] {
 	const dir = path.join(ROOT, 'examples');
 	if (!fs.existsSync(dir)) return [];
 	return fs
@@ -64,10 +97,14 @@ function exampleWorkflows(): unknown[] {
 		.filter((f) => f.endsWith('.json'))
 		.sort()
 		.map((f) => {
-			const workflow = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id?: string };
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Omit<
+				ExampleWorkflow,
+				'id' | 'active'
+			> & { id?: string };
 			// A fixed id per file, so a second run updates the workflow instead of adding a copy.
 			const id = workflow.id ?? createHash('sha256').update(f).digest('base64url').slice(0, 16);
-			return { active: false, ...workflow, id };
+			// Always inactive: webhooks and triggers start once the user activates the workflow.
+			return { ...workflow, id, active: false };
 		});
 }
 
@@ -113,7 +150,8 @@ async function main(): Promise<void> {
 	);
 
 	await importIfChanged('credentials', sandboxCredentials(sandbox));
-	await importIfChanged('workflow', exampleWorkflows());
+	const examples = exampleWorkflows();
+	await importIfChanged('workflow', examples);
 
 	step(
 		`starting n8n on port ${N8N_PORT} (log: ${path.relative(ROOT, path.join(HOME, 'n8n.log'))})...`,
@@ -134,6 +172,9 @@ async function main(): Promise<void> {
     FlowGen base URL  ${sandbox.flowgen.documented.baseUrl}  API key ${FLOWGEN_KEYS.apiKey}
   Credentials "Dify (sandbox ...)" and "FlowGen (sandbox)" point at it; the workflows from
   examples/ are under Overview. For real accounts, change the credentials' key and base URL.
+
+  The examples are imported inactive (their sticky notes explain them). To start them:
+${examples.map((w) => `    - ${w.name}\n        ${howToStart(w, server.url)}`).join('\n')}
 
   Ctrl-C stops n8n and the sandbox. The next run reuses ${path.relative(ROOT, DEMO_DIR)}/.
 `);
