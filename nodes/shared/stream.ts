@@ -29,11 +29,12 @@ export async function* withIdleTimeout(
 	const iterator = stream[Symbol.asyncIterator]();
 	let last = Date.now();
 	let done = false;
-	let fail: (error: Error) => void = () => {};
-	const failed = new Promise<never>((_, reject) => (fail = reject));
-	failed.catch(() => {});
+	let failure: Error | undefined;
+	/** Rejects the read in progress, if any. */
+	let failRead: ((error: Error) => void) | undefined;
 	const stop = (error: Error) => {
-		fail(error);
+		failure ??= error;
+		failRead?.(error);
 		stream.destroy(error);
 	};
 	const onAbort = () => stop(new Error('The execution was cancelled'));
@@ -51,10 +52,18 @@ export async function* withIdleTimeout(
 	})();
 	try {
 		for (;;) {
+			if (failure) throw failure;
 			const read = iterator.next();
-			// A read abandoned by the race may still reject later; that is expected, not unhandled.
+			// A read abandoned after a failure may still reject later; that is expected, not unhandled.
 			read.catch(() => {});
-			const next = await Promise.race([read, failed]);
+			// One promise per read, settled by the read or by a failure. (Racing every read against one
+			// long-lived "failed" promise left a reaction on it per chunk, each holding its chunk: the
+			// whole stream stayed in memory until it ended.)
+			const next = await new Promise<IteratorResult<Uint8Array | string>>((resolve, reject) => {
+				failRead = reject;
+				read.then(resolve, reject);
+			});
+			failRead = undefined;
 			if (next.done) return;
 			last = Date.now();
 			yield next.value;

@@ -56,6 +56,9 @@ const NODE_FIELDS = [
 	'finished_at',
 ];
 
+/** Answer deltas joined at once (see MessageAggregator.pending). */
+const PENDING_MAX = 256;
+
 /** An `error` event after the stream had opened: Dify's code, status and message. */
 export class DifyStreamError extends Error {
 	constructor(
@@ -73,12 +76,21 @@ export class DifyStreamError extends Error {
  * `workflow_paused`, and `error` (thrown as DifyStreamError).
  */
 export class MessageAggregator {
-	readonly result: MessageResult = {
+	private readonly out: MessageResult = {
 		answer: '',
 		response_mode: 'streaming',
 		files: [],
 		agent_thoughts: [],
 	};
+
+	/**
+	 * Answer deltas not yet folded into `out.answer`. Each delta string comes out of JSON.parse and
+	 * may be a slice of the stream text it was parsed from, keeping that whole text alive: a long
+	 * answer built with `+=` kept every byte of its stream (about 6x the answer) until the end.
+	 * Joining the pending deltas every PENDING_MAX copies them into one flat string and lets the
+	 * stream text go.
+	 */
+	private pending: string[] = [];
 
 	private ended = false;
 	private workflowStarted = false;
@@ -91,9 +103,21 @@ export class MessageAggregator {
 		private readonly options: AggregatorOptions = {},
 	) {}
 
+	/** Everything folded so far. */
+	get result(): MessageResult {
+		this.flush();
+		return this.out;
+	}
+
+	private flush(): void {
+		if (this.pending.length === 0) return;
+		this.out.answer += this.pending.join('');
+		this.pending = [];
+	}
+
 	/** True once nothing more is expected: the caller may stop reading. */
 	get done(): boolean {
-		if (this.options.workflow && this.workflowFinished && !this.result.conversation_id) return true;
+		if (this.options.workflow && this.workflowFinished && !this.out.conversation_id) return true;
 		return this.paused || (this.ended && (!this.workflowStarted || this.workflowFinished));
 	}
 
@@ -116,7 +140,8 @@ export class MessageAggregator {
 				this.sawAgentMessage = true;
 				return this.append(str(event.answer));
 			case 'message_replace':
-				this.result.answer = str(event.answer);
+				this.pending = [];
+				this.out.answer = str(event.answer);
 				return;
 			case 'message_file':
 				return this.addFile(pick(event, ['id', 'type', 'belongs_to', 'url']));
@@ -126,7 +151,7 @@ export class MessageAggregator {
 				return this.onAgentThought(event);
 			case 'workflow_started':
 				this.workflowStarted = true;
-				this.result.workflow = {
+				this.out.workflow = {
 					workflow_run_id: event.workflow_run_id,
 					workflow_id: (event.data as IDataObject | undefined)?.workflow_id,
 					status: 'running',
@@ -140,15 +165,15 @@ export class MessageAggregator {
 				return;
 			case 'workflow_finished':
 				this.workflowFinished = true;
-				this.result.workflow = { workflow_run_id: event.workflow_run_id, ...obj(event.data) };
+				this.out.workflow = { workflow_run_id: event.workflow_run_id, ...obj(event.data) };
 				return;
 			case 'human_input_required':
-				this.result.human_input = obj(event.data);
+				this.out.human_input = obj(event.data);
 				return;
 			case 'workflow_paused':
 				this.paused = true;
-				this.result.workflow = {
-					...this.result.workflow,
+				this.out.workflow = {
+					...this.out.workflow,
 					workflow_run_id: event.workflow_run_id,
 					...obj(event.data),
 					status: 'paused',
@@ -170,8 +195,9 @@ export class MessageAggregator {
 		const text = str(event.answer);
 		// New agent apps stream agent_message deltas, then one message with the whole answer.
 		if (this.sawAgentMessage) {
-			const before = this.result.answer;
-			this.result.answer = text;
+			this.flush();
+			const before = this.out.answer;
+			this.out.answer = text;
 			if (text.startsWith(before)) this.onDelta(text.slice(before.length));
 			return;
 		}
@@ -180,18 +206,19 @@ export class MessageAggregator {
 
 	private append(text: string): void {
 		if (!text) return;
-		this.result.answer += text;
+		this.pending.push(text);
+		if (this.pending.length >= PENDING_MAX) this.flush();
 		this.onDelta(text);
 	}
 
 	private onMessageEnd(event: DifyEvent): void {
 		this.ended = true;
 		const metadata = obj(event.metadata);
-		if (metadata.usage) this.result.usage = obj(metadata.usage);
+		if (metadata.usage) this.out.usage = obj(metadata.usage);
 		if (Array.isArray(metadata.retriever_resources)) {
-			this.result.retriever_resources = metadata.retriever_resources as IDataObject[];
+			this.out.retriever_resources = metadata.retriever_resources as IDataObject[];
 		}
-		if (metadata.annotation_reply) this.result.annotation_reply = obj(metadata.annotation_reply);
+		if (metadata.annotation_reply) this.out.annotation_reply = obj(metadata.annotation_reply);
 		if (Array.isArray(event.files)) for (const f of event.files) this.addFile(obj(f));
 	}
 
@@ -208,25 +235,25 @@ export class MessageAggregator {
 			'created_at',
 		]);
 		// Dify re-sends a thought as it progresses: keep its latest state, in position order.
-		const thoughts = this.result.agent_thoughts.filter((t) => t.id !== thought.id);
+		const thoughts = this.out.agent_thoughts.filter((t) => t.id !== thought.id);
 		thoughts.push(thought);
 		thoughts.sort((a, b) => Number(a.position ?? 0) - Number(b.position ?? 0));
-		this.result.agent_thoughts = thoughts;
+		this.out.agent_thoughts = thoughts;
 	}
 
 	private addNode(node: IDataObject): void {
-		const nodes = (this.result.nodes ?? []).filter((n) => n.id === undefined || n.id !== node.id);
+		const nodes = (this.out.nodes ?? []).filter((n) => n.id === undefined || n.id !== node.id);
 		nodes.push(node);
-		this.result.nodes = nodes;
+		this.out.nodes = nodes;
 	}
 
 	private addFile(file: IDataObject): void {
-		if (file.id !== undefined && this.result.files.some((f) => f.id === file.id)) return;
-		this.result.files.push(file);
+		if (file.id !== undefined && this.out.files.some((f) => f.id === file.id)) return;
+		this.out.files.push(file);
 	}
 
 	private takeIds(event: DifyEvent): void {
-		const r = this.result;
+		const r = this.out;
 		if (!r.task_id && typeof event.task_id === 'string') r.task_id = event.task_id;
 		if (!r.message_id && typeof event.message_id === 'string') r.message_id = event.message_id;
 		if (!r.conversation_id && typeof event.conversation_id === 'string' && event.conversation_id) {
