@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { networkFailure, serviceError, type ServiceFailure } from './errors';
 import {
@@ -175,6 +176,40 @@ export function htmlTitle(body: unknown): string | undefined {
 	if (typeof body !== 'string' || !/<html|<!doctype/i.test(body)) return undefined;
 	const match = /<title>([^<]*)<\/title>/i.exec(body);
 	return (match?.[1] ?? 'an HTML page').trim();
+}
+
+/**
+ * A credential's Base URL, checked before any request: it must be an absolute http(s) URL.
+ * Otherwise n8n's HTTP client fails with a code that says nothing about the cause (ERR_BAD_REQUEST
+ * for ftp://, a bare "request failed" without a scheme). Only the scheme is echoed back.
+ */
+export function checkedBaseUrl(
+	node: INode,
+	credentialName: string,
+	value: unknown,
+	example: string,
+	itemIndex?: number,
+): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+	let valid = scheme === 'http' || scheme === 'https';
+	if (valid) {
+		try {
+			valid = new URL(text).host !== '';
+		} catch {
+			valid = false;
+		}
+	}
+	if (valid) return text;
+	const got = !text ? 'it is empty' : scheme ? `it starts with ${scheme}://` : 'it has no http:// or https://';
+	throw new NodeOperationError(
+		node,
+		`The Base URL in the ${credentialName} credential must start with http:// or https:// (${got})`,
+		{
+			description: `Open the ${credentialName} credential and set Base URL to the full address, for example ${example}.`,
+			itemIndex,
+		},
+	);
 }
 
 /** Joins a credential's base URL and a path, tolerating a trailing slash on the base. */

@@ -10,6 +10,7 @@ import type {
 import { serviceError, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
+	checkedBaseUrl,
 	htmlTitle,
 	joinUrl,
 	type HttpContext,
@@ -61,7 +62,7 @@ export interface FileToUpload {
 async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 	// Only the base URL is read here; the key is applied by n8n's credential authentication.
 	const { baseUrl } = await ctx.getCredentials<{ baseUrl?: string }>('difyApi');
-	return joinUrl(String(baseUrl ?? ''), path);
+	return joinUrl(checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'), path);
 }
 
 /** A JSON request (GET with a query string, or a JSON body). */
@@ -160,6 +161,13 @@ export function describeFailure(status: number, body: unknown, needs?: string): 
 		return { status, code, message: message || fallbackMessage(status, code) };
 	}
 	const title = htmlTitle(body);
+	if (title !== undefined && status >= 500) {
+		// A proxy's error page (nginx 502/504...): the Base URL reached something, Dify is failing.
+		return {
+			status,
+			message: `the server answered ${status} with an HTML page ("${title}") instead of Dify's JSON: a proxy or gateway in front of Dify failed. Try again later; if it persists, check that Dify is running behind it.`,
+		};
+	}
 	if (title !== undefined) {
 		return {
 			status,

@@ -21,6 +21,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { serviceError, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
+	checkedBaseUrl,
 	htmlTitle,
 	joinUrl,
 	type HttpContext,
@@ -91,7 +92,13 @@ interface RouteInfo {
 
 async function baseUrlOf(ctx: FlowGenContext, itemIndex?: number): Promise<string> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	return String(credentials.baseUrl ?? '');
+	return checkedBaseUrl(
+		ctx.getNode(),
+		'FlowGen API',
+		credentials.baseUrl,
+		'https://api.flowgen.app',
+		itemIndex,
+	);
 }
 
 const chatPath = (chatId: string, rest = '') => `/chats/${encodeURIComponent(chatId)}${rest}`;
