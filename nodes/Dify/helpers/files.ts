@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { uploadFile, type RequestSettings } from '../transport';
+import { asNodeError } from './message';
 
 export type DifyFileType = 'image' | 'document' | 'audio' | 'video' | 'custom';
 
@@ -101,23 +102,31 @@ export async function resolveFiles(
 	settings: RequestSettings,
 ): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
-	for (const file of files) {
+	for (const [index, file] of files.entries()) {
 		if (file.source === 'url') {
 			out.push({ type: file.type, transfer_method: 'remote_url', url: file.url });
 			continue;
 		}
 		const binary = ctx.helpers.assertBinaryData(itemIndex, file.property);
 		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, file.property);
-		const uploaded = await uploadFile(
-			ctx,
-			{
-				data,
-				fileName: binary.fileName ?? `${file.property}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
-				mimeType: binary.mimeType || 'application/octet-stream',
-			},
-			user,
-			settings,
-		);
+		const fileName =
+			binary.fileName ?? `${file.property}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+		let uploaded;
+		try {
+			uploaded = await uploadFile(
+				ctx,
+				{ data, fileName, mimeType: binary.mimeType || 'application/octet-stream' },
+				user,
+				settings,
+			);
+		} catch (error) {
+			// Say which file Dify refused (too large, wrong type...): the field and its size.
+			const nodeError = asNodeError(ctx, error, itemIndex);
+			if (nodeError instanceof NodeApiError) {
+				nodeError.message = `${nodeError.message} (File ${index + 1}: binary field "${file.property}", ${JSON.stringify(fileName)}, ${data.length} bytes)`;
+			}
+			throw nodeError;
+		}
 		out.push({ type: file.type, transfer_method: 'local_file', upload_file_id: uploaded.id });
 	}
 	return out;

@@ -345,7 +345,9 @@ describe('Conversations', () => {
 			}),
 			{ key: KEY },
 		);
-		expect(result.error?.message).toBe('Dify: Conversation Not Exists.');
+		expect(result.error?.message).toBe(
+			`Dify: Conversation Not Exists. Check "Conversation ID": "${jsonOf(first)[0].conversation_id}" is not a conversation of user "mallory" in this app.`,
+		);
 		expect(result.error?.description).toBe('Dify error code: not_found | HTTP 404');
 	});
 

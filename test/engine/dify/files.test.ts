@@ -149,7 +149,9 @@ describe('files from binary properties', () => {
 			key: KEY,
 			input: [binaryItem(PNG, 'image/png', 'dot.png')],
 		});
-		expect(result.error?.message).toBe('Dify: the file is larger than the app allows.');
+		expect(result.error?.message).toBe(
+			'Dify: the file is larger than the app allows. (File 1: binary field "data", "dot.png", 16 bytes)',
+		);
 		expect(result.error?.description).toBe('Dify error code: file_too_large | HTTP 413');
 		expect(difyRequests(env).map((r) => r.route)).toEqual(['/files/upload']);
 	});

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	filesField,
@@ -12,7 +12,7 @@ import {
 } from '../../helpers/fields';
 import { prepareFiles, resolveFiles } from '../../helpers/files';
 import { assertRequiredInputs, readInputs, type AppInputs } from '../../helpers/inputs';
-import { runMessage } from '../../helpers/message';
+import { asNodeError, runMessage } from '../../helpers/message';
 import { messageItem } from '../../helpers/output';
 import {
 	getOptions,
@@ -178,15 +178,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	body.auto_generate_name = options.autoGenerateName ?? true;
 	if (options.workflowId?.trim()) body.workflow_id = options.workflowId.trim();
 
-	const result = await runMessage(this, itemIndex, {
-		path: 'chat-messages',
-		body,
-		responseMode,
-		user,
-		settings,
-		idleTimeoutMs: idleTimeoutMs(options),
-	});
+	let result;
+	try {
+		result = await runMessage(this, itemIndex, {
+			path: 'chat-messages',
+			body,
+			responseMode,
+			user,
+			settings,
+			idleTimeoutMs: idleTimeoutMs(options),
+		});
+	} catch (error) {
+		const nodeError = asNodeError(this, error, itemIndex);
+		if (mode === 'id') nameUnknownConversation(nodeError, conversationId!, user);
+		throw nodeError;
+	}
 	return { json: messageItem(result, options.simplify ?? true) };
+}
+
+/**
+ * Dify answers an unknown conversation (or another user's) with a bare 404 "Conversation Not
+ * Exists.": the message is completed with the field and the value the user gave.
+ */
+function nameUnknownConversation(error: Error, conversationId: string, user: string): void {
+	if (!(error instanceof NodeApiError) || error.httpCode !== '404') return;
+	error.message = `${error.message} Check "Conversation ID": ${JSON.stringify(conversationId)} is not a conversation of user ${JSON.stringify(user)} in this app.`;
 }
 
 /** The user's most recently updated conversation (GET /conversations), if any. */
