@@ -6,10 +6,11 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-
 import { serviceError, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
+	type HttpCall,
+	type HttpResult,
 	checkedBaseUrl,
 	htmlTitle,
 	joinUrl,
@@ -62,7 +63,25 @@ export interface FileToUpload {
 async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 	// Only the base URL is read here; the key is applied by n8n's credential authentication.
 	const { baseUrl } = await ctx.getCredentials<{ baseUrl?: string }>('difyApi');
-	return joinUrl(checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'), path);
+	return joinUrl(
+		checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'),
+		path,
+	);
+}
+
+/** Every Dify request: the credential's base URL, the route's failure wording, the caller's settings. */
+async function difyCall<T>(
+	ctx: DifyContext,
+	path: string,
+	request: Omit<HttpCall, 'url' | 'timeoutMs'>,
+	settings: RequestSettings,
+): Promise<HttpResult<T>> {
+	return await callService<T>(
+		ctx,
+		specFor(path),
+		{ ...request, url: await urlFor(ctx, path), timeoutMs: settings.timeoutMs },
+		{ maxRetries: settings.maxRetries },
+	);
 }
 
 /** A JSON request (GET with a query string, or a JSON body). */
@@ -73,18 +92,7 @@ export async function difyRequest<T = IDataObject>(
 	options: { body?: IDataObject; qs?: IDataObject },
 	settings: RequestSettings = DEFAULT_SETTINGS,
 ): Promise<T> {
-	const response = await callService<T>(
-		ctx,
-		specFor(path),
-		{
-			method,
-			url: await urlFor(ctx, path),
-			body: options.body,
-			qs: options.qs,
-			timeoutMs: settings.timeoutMs,
-		},
-		{ maxRetries: settings.maxRetries },
-	);
+	const response = await difyCall<T>(ctx, path, { method, ...options }, settings);
 	return response.body;
 }
 
@@ -95,26 +103,25 @@ export async function sendMessage(
 	body: IDataObject,
 	settings: RequestSettings,
 ): Promise<MessageResponse> {
-	const response = await callService<ByteStream>(
+	const response = await difyCall<ByteStream>(
 		ctx,
-		specFor(path),
-		{
-			method: 'POST',
-			url: await urlFor(ctx, path),
-			body,
-			headers: { 'Content-Type': 'application/json' },
-			read: 'stream',
-			timeoutMs: settings.timeoutMs,
-		},
-		{ maxRetries: settings.maxRetries },
+		path,
+		{ method: 'POST', body, headers: { 'Content-Type': 'application/json' }, read: 'stream' },
+		settings,
 	);
+	return await streamOrJson(ctx.getNode(), response);
+}
+
+/** Decided by the Content-Type: an event stream, else one JSON object (anything else is an error). */
+async function streamOrJson(
+	node: INode,
+	response: HttpResult<ByteStream>,
+): Promise<MessageResponse> {
 	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
 	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
 	const text = await readText(response.body);
 	const parsed = parseJson(text);
-	if (!isObject(parsed)) {
-		throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
-	}
+	if (!isObject(parsed)) throw unexpectedBody(node, response.statusCode, contentType, text);
 	return { kind: 'json', body: parsed };
 }
 
@@ -125,18 +132,7 @@ export async function uploadFile(
 	user: string,
 	settings: RequestSettings,
 ): Promise<UploadedFile> {
-	// A native FormData (unlike the form-data package's streams) is serialised anew for each
-	// attempt, so retries can resend it.
-	const form = new FormData();
-	form.append('file', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.fileName);
-	form.append('user', user);
-	const response = await callService<UploadedFile>(
-		ctx,
-		DIFY,
-		{ method: 'POST', url: await urlFor(ctx, 'files/upload'), body: form, timeoutMs: settings.timeoutMs },
-		{ maxRetries: settings.maxRetries },
-	);
-	return response.body;
+	return await difyMultipart<UploadedFile>(ctx, 'files/upload', file, { user }, settings);
 }
 
 /** Agent apps refuse blocking mode with a 400; the caller then streams instead. */
@@ -220,9 +216,15 @@ export function difyError(node: INode, failure: ServiceFailure, itemIndex?: numb
 /** The kind of app each route serves (reference §3), for wrong-mode messages. */
 const ROUTE_MODES: Array<[RegExp, string]> = [
 	[/^completion-messages(\/|$)/, 'a Text Generator app'],
-	[/^(messages\/[^/]+\/feedbacks|app\/feedbacks)$/, 'a Text Generator, Chatbot, Agent or Chatflow app'],
+	[
+		/^(messages\/[^/]+\/feedbacks|app\/feedbacks)$/,
+		'a Text Generator, Chatbot, Agent or Chatflow app',
+	],
 	[/^(chat-messages|conversations|messages)(\/|$)/, 'a Chatbot, Agent or Chatflow app'],
-	[/^(workflows\/run\/[^/]+|workflows\/logs|workflow\/[^/]+\/events|form\/human_input\/[^/]+)$/, 'a Workflow or Chatflow app'],
+	[
+		/^(workflows\/run\/[^/]+|workflows\/logs|workflow\/[^/]+\/events|form\/human_input\/[^/]+)$/,
+		'a Workflow or Chatflow app',
+	],
 	[/^workflows\/(run|[^/]+\/run|tasks\/[^/]+\/stop)$/, 'a Workflow app'],
 ];
 
@@ -271,19 +273,12 @@ export async function difyDownload(
 	options: { body?: IDataObject; qs?: IDataObject },
 	settings: RequestSettings = DEFAULT_SETTINGS,
 ): Promise<DownloadedFile> {
-	const response = await callService<unknown>(
+	const headers = options.body ? { 'Content-Type': 'application/json' } : undefined;
+	const response = await difyCall<unknown>(
 		ctx,
-		specFor(path),
-		{
-			method,
-			url: await urlFor(ctx, path),
-			body: options.body,
-			qs: options.qs,
-			headers: options.body ? { 'Content-Type': 'application/json' } : undefined,
-			read: 'bytes',
-			timeoutMs: settings.timeoutMs,
-		},
-		{ maxRetries: settings.maxRetries },
+		path,
+		{ method, ...options, headers, read: 'bytes' },
+		settings,
 	);
 	const contentType = String(response.headers['content-type'] ?? '');
 	const data = toBuffer(response.body);
@@ -298,7 +293,7 @@ export async function difyDownload(
 	};
 }
 
-/** A multipart POST of one file plus form fields (speech to text), answered with JSON. */
+/** A multipart POST of one file plus form fields (upload, speech to text), answered with JSON. */
 export async function difyMultipart<T = IDataObject>(
 	ctx: DifyContext,
 	path: string,
@@ -306,15 +301,16 @@ export async function difyMultipart<T = IDataObject>(
 	fields: Record<string, string>,
 	settings: RequestSettings = DEFAULT_SETTINGS,
 ): Promise<T> {
+	// A native FormData (unlike the form-data package's streams) is serialised anew for each
+	// attempt, so retries can resend it.
 	const form = new FormData();
-	form.append('file', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.fileName);
-	for (const [name, value] of Object.entries(fields)) form.append(name, value);
-	const response = await callService<T>(
-		ctx,
-		specFor(path),
-		{ method: 'POST', url: await urlFor(ctx, path), body: form, timeoutMs: settings.timeoutMs },
-		{ maxRetries: settings.maxRetries },
+	form.append(
+		'file',
+		new Blob([new Uint8Array(file.data)], { type: file.mimeType }),
+		file.fileName,
 	);
+	for (const [name, value] of Object.entries(fields)) form.append(name, value);
+	const response = await difyCall<T>(ctx, path, { method: 'POST', body: form }, settings);
 	return response.body;
 }
 
@@ -325,26 +321,13 @@ export async function openEventStream(
 	qs: IDataObject,
 	settings: RequestSettings,
 ): Promise<MessageResponse> {
-	const response = await callService<ByteStream>(
+	const response = await difyCall<ByteStream>(
 		ctx,
-		specFor(path),
-		{
-			method: 'GET',
-			url: await urlFor(ctx, path),
-			qs,
-			read: 'stream',
-			timeoutMs: settings.timeoutMs,
-		},
-		{ maxRetries: settings.maxRetries },
+		path,
+		{ method: 'GET', qs, read: 'stream' },
+		settings,
 	);
-	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
-	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
-	const text = await readText(response.body);
-	const parsed = parseJson(text);
-	if (!isObject(parsed)) {
-		throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
-	}
-	return { kind: 'json', body: parsed };
+	return await streamOrJson(ctx.getNode(), response);
 }
 
 function toBuffer(body: unknown): Buffer {
