@@ -11,6 +11,33 @@ export class StreamIdleError extends Error {
 	}
 }
 
+/** What the watchdog shares with its stream: nothing more, so it keeps nothing else alive. */
+interface Watch {
+	done: boolean;
+	/** When the last chunk arrived. */
+	last: number;
+	onIdle?: () => void;
+}
+
+/**
+ * One watchdog loop per stream. It is a function of its own so that its pending sleep (up to a
+ * second after the stream ended) holds only `watch`, not the stream, its buffers and its reader:
+ * a loop inside withIdleTimeout kept every finished stream alive until its last tick, which in a
+ * batch of short calls was the last second's worth of streams, most promoted to the old generation.
+ */
+function startWatchdog(watch: Watch, idleMs: number): void {
+	const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
+	void (async () => {
+		while (!watch.done) {
+			await sleep(tick);
+			if (!watch.done && Date.now() - watch.last > idleMs) {
+				watch.onIdle?.();
+				return;
+			}
+		}
+	})();
+}
+
 /**
  * Yields the stream's chunks, and fails with a StreamIdleError when nothing, not even a keep-alive
  * ping, arrives for `idleMs`, or with a cancel error when `signal` aborts. One watchdog loop per
@@ -27,8 +54,7 @@ export async function* withIdleTimeout(
 	signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array | string> {
 	const iterator = stream[Symbol.asyncIterator]();
-	let last = Date.now();
-	let done = false;
+	const watch: Watch = { done: false, last: Date.now() };
 	let failure: Error | undefined;
 	/** Rejects the read in progress, if any. */
 	let failRead: ((error: Error) => void) | undefined;
@@ -40,16 +66,8 @@ export async function* withIdleTimeout(
 	const onAbort = () => stop(new Error('The execution was cancelled'));
 	signal?.addEventListener('abort', onAbort, { once: true });
 	if (signal?.aborted) onAbort();
-	const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
-	void (async () => {
-		while (!done) {
-			await sleep(tick);
-			if (!done && Date.now() - last > idleMs) {
-				stop(new StreamIdleError(idleMs));
-				return;
-			}
-		}
-	})();
+	watch.onIdle = () => stop(new StreamIdleError(idleMs));
+	startWatchdog(watch, idleMs);
 	try {
 		for (;;) {
 			if (failure) throw failure;
@@ -65,11 +83,12 @@ export async function* withIdleTimeout(
 			});
 			failRead = undefined;
 			if (next.done) return;
-			last = Date.now();
+			watch.last = Date.now();
 			yield next.value;
 		}
 	} finally {
-		done = true;
+		watch.done = true;
+		watch.onIdle = undefined;
 		signal?.removeEventListener('abort', onAbort);
 		// Not awaited: on a stalled source, closing the wrapper only completes once data arrives.
 		void iterator.return?.()?.catch(() => {});
