@@ -102,6 +102,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** Cancel the execution after this many milliseconds (as the editor's stop button would). */
 	cancelAfterMs?: number;
+	/** Called as each streamed chunk arrives (benchmarks timestamp it with their own clock). */
+	onChunk?: (chunk: StructuredChunk) => void;
 }
 
 export interface RunResult {
@@ -149,6 +151,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const started = Date.now();
 	if (options.streaming) {
 		hooks.addHandler('sendChunk', (chunk) => {
+			options.onChunk?.(chunk);
 			chunks.push(chunk);
 			chunkTimes.push(Date.now() - started);
 		});

@@ -192,6 +192,7 @@ export class SseWriter {
 	constructor(
 		private readonly res: http.ServerResponse,
 		private readonly faults: Fault[],
+		private readonly onWrite?: (text: string) => void,
 	) {
 		res.writeHead(200, {
 			'Content-Type': 'text/event-stream; charset=utf-8',
@@ -253,6 +254,7 @@ export class SseWriter {
 			}
 			if (f.type === 'malformed') this.res.write('data: {"event": "message", "answer": \n\n');
 		}
+		this.onWrite?.(text);
 		const flushed = this.res.write(text);
 		this.written++;
 		// Respect backpressure (long streams for throughput tests): wait for drain, or for the close.
@@ -299,6 +301,8 @@ export class SandboxServer {
 	private seq = 0;
 	private sockets = new Set<import('node:net').Socket>();
 	url = '';
+	/** Called with each SSE event's text just before it is written (benchmarks timestamp it). */
+	onSseWrite?: (text: string) => void;
 
 	register(style: ServiceStyle): void {
 		this.styles.push(style);
@@ -364,7 +368,7 @@ export class SandboxServer {
 			time: Date.now(),
 		};
 		this.requests.push(log);
-		const ctx = makeContext(req, res, log);
+		const ctx = makeContext(req, res, log, this.onSseWrite);
 		try {
 			// The admin controls are never faulted (a match-all rule must stay removable over HTTP).
 			const faults = log.service === 'admin' ? [] : this.faults.take(log);
@@ -417,6 +421,7 @@ function makeContext(
 	req: http.IncomingMessage,
 	res: http.ServerResponse,
 	log: LoggedRequest,
+	onSseWrite?: (text: string) => void,
 ): RequestContext {
 	const ctx: RequestContext = {
 		req,
@@ -434,7 +439,7 @@ function makeContext(
 			res.end(body);
 		},
 		sse() {
-			return new SseWriter(res, ctx.streamFaults);
+			return new SseWriter(res, ctx.streamFaults, onSseWrite);
 		},
 	};
 	return ctx;

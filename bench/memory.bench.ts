@@ -1,0 +1,105 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark tooling, never shipped: n8n runtime rules do not apply */
+/**
+ * Figure 5: memory. Each case runs in a fresh Node process (bench/memory-child.ts, --expose-gc)
+ * against the sandbox in its own process: peak RSS growth over the warmed-up, collected baseline,
+ * as a multiple of the data the node's output holds; and what stays after a full gc.
+ */
+import path from 'node:path';
+
+import { runScript, type RemoteSandbox } from './lib/proc';
+import { fmt, median, type Figure, type FigureOptions, type Metric } from './lib/stats';
+
+interface Sample {
+	baseline: number;
+	peak: number;
+	growth: number;
+	/** Heap after a full gc, the run still referenced, over the baseline. */
+	retained: number;
+	/** The same with only the output items' JSON referenced. */
+	retainedItems: number;
+	held: number;
+	items: number;
+	ms: number;
+	/** V8's new space (young generation) at the RSS peak, over the baseline. */
+	newSpaceGrowth: number;
+	/** Used old space at the RSS peak, over the baseline. */
+	oldUsedGrowth: number;
+}
+
+const MB = 1024 * 1024;
+/** A small young generation: shows how much of the peak is V8 sizing its heap, not data. */
+const SMALL_YOUNG = '--max-semi-space-size=2';
+
+type Case = 'answer' | 'batch' | 'answerSmallYoung';
+
+export async function figure5(opts: FigureOptions, sandbox: RemoteSandbox): Promise<Figure> {
+	const answerSize = opts.smoke ? 256 * 1024 : 10 * MB;
+	const batchSize = opts.smoke ? 200 : 10_000;
+	const reps = opts.smoke ? 1 : Math.min(opts.reps, 3);
+	const script = path.join(__dirname, 'memory-child.ts');
+	const cases: Record<Case, { kind: string; size: number; flags: string[] }> = {
+		answer: { kind: 'answer', size: answerSize, flags: [] },
+		batch: { kind: 'batch', size: batchSize, flags: [] },
+		answerSmallYoung: { kind: 'answer', size: answerSize, flags: [SMALL_YOUNG] },
+	};
+	const names = Object.keys(cases) as Case[];
+	const samples = Object.fromEntries(names.map((n) => [n, [] as Sample[]])) as Record<Case, Sample[]>;
+	for (let rep = 0; rep < reps; rep++) {
+		for (const name of rep % 2 === 0 ? names : [...names].reverse()) {
+			const c = cases[name];
+			await sandbox.call('reset');
+			const s = await runScript<Sample>(script, [c.kind, sandbox.difyBaseUrl, String(c.size), 'cold'], {
+				nodeFlags: ['--expose-gc', ...c.flags],
+			});
+			samples[name].push(s);
+			opts.log(
+				`  ${name}: growth ${fmt(s.growth / MB)} MB (new space +${fmt(s.newSpaceGrowth / MB)} MB, old space used +${fmt(s.oldUsedGrowth / MB)} MB at the peak), retained after gc ${fmt(s.retained / MB)} MB (items only ${fmt(s.retainedItems / MB)} MB), output holds ${fmt(s.held / MB)} MB (${fmt(s.ms)} ms)`,
+			);
+		}
+	}
+	await sandbox.call('reset');
+	const ratio = (name: Case, key: 'growth' | 'retained' | 'retainedItems') =>
+		samples[name].map((s) => s[key] / s.held);
+	const mbOf = (name: Case, key: keyof Sample) => fmt(median(samples[name].map((s) => s[key] / MB)));
+	const msOf = (name: Case) => fmt(median(samples[name].map((s) => s.ms)));
+	const peakMetric = (name: Case, label: string): Metric => ({
+		name: label,
+		unit: 'x',
+		samples: ratio(name, 'growth'),
+		target: { op: '<=', value: 3, label: '<= 3x the output data' },
+		note: `growth ${mbOf(name, 'growth')} MB for ${mbOf(name, 'held')} MB; at the peak V8's new space had grown by ${mbOf(name, 'newSpaceGrowth')} MB and used old space by ${mbOf(name, 'oldUsedGrowth')} MB`,
+	});
+	const answerMb = fmt(answerSize / MB);
+	return {
+		id: 5,
+		title: 'Memory',
+		setup: [
+			`each case in a fresh process (--expose-gc): package loaded, a small warm-up run, gc, then RSS sampled every 2 ms (and the process's maxRSS) during the run; sandbox in its own process; ${reps} repetitions`,
+			`answer: one Chat Message -> Send streaming a ${answerMb} MB answer (64-character deltas, ${fmt(answerSize / 64 / 1000)}k events); batch: ${batchSize} Chat Message -> Send items in one execution (concurrency 5)`,
+			'data held = the answer\'s UTF-8 bytes (answer), or the output items\' JSON bytes (batch)',
+		],
+		metrics: [
+			peakMetric('answer', `${answerMb} MB streamed answer: peak RSS growth / answer bytes`),
+			peakMetric('batch', `${batchSize} items in one batch: peak RSS growth / output JSON bytes`),
+			{
+				name: `${answerMb} MB answer, node run with ${SMALL_YOUNG}: peak RSS growth / answer bytes`,
+				unit: 'x',
+				samples: ratio('answerSmallYoung', 'growth'),
+				note: `informational: the same run with a 2 MB young generation (${msOf('answerSmallYoung')} ms vs ${msOf('answer')} ms)`,
+			},
+			{
+				name: 'answer: heap retained after a full gc / answer bytes',
+				unit: 'x',
+				samples: ratio('answer', 'retained'),
+				note: 'informational: what the run keeps (run data still referenced), as opposed to garbage not yet collected',
+			},
+			{
+				name: 'batch: heap retained after a full gc, output items only / output JSON bytes',
+				unit: 'x',
+				samples: ratio('batch', 'retainedItems'),
+				note: `informational: ${mbOf('batch', 'retainedItems')} MB for ${batchSize} items; with the whole run still referenced ${mbOf('batch', 'retained')} MB`,
+			},
+		],
+		notes: [],
+	};
+}

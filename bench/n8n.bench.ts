@@ -1,0 +1,193 @@
+/**
+ * Figure 7: what users would do instead. In the real n8n (e2e harness: this package installed as a
+ * community package, the sandbox in-process), the same Dify chat calls through n8n's HTTP Request
+ * node (v4.2, with its batching option) and through our Dify node, in one workflow whose branches
+ * run one after another (HTTP, Dify, HTTP, Dify...: interleaved). Time: each node's own
+ * `executionTime` from the run data of `n8n execute`.
+ */
+import { DIFY_KEYS } from '../test/sandbox/dify';
+import type { E2E, WorkflowJson } from '../test/e2e/n8n';
+import { n8nUnavailableReason } from '../scripts/n8n/lib';
+import { fmt, median, ratios, type Figure, type FigureOptions } from './lib/stats';
+
+const ITEMS = 200;
+const BATCH_SIZE = 5;
+/** The node's default, and a concurrency closer to what the HTTP Request node's batching does. */
+const CONCURRENCY = 5;
+const HIGH_CONCURRENCY = 20;
+const KINDS = ['HTTP', 'Dify', `Dify c${HIGH_CONCURRENCY}`];
+
+function workflow(e2e: E2E, reps: number): WorkflowJson {
+	const prompts = Array.from({ length: ITEMS }, (_, i) => ({ q: `hello ${i}` }));
+	const nodes: WorkflowJson['nodes'] = [
+		{
+			id: 'b7000000-0000-4000-8000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'b7000000-0000-4000-8000-000000000002',
+			name: 'Prompts',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompts }), options: {} },
+		},
+		{
+			id: 'b7000000-0000-4000-8000-000000000003',
+			name: 'Items',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'prompts', options: {} },
+		},
+	];
+	const targets: string[] = [];
+	for (let r = 0; r < reps; r++) {
+		// Branches run top to bottom (execution order v1): rotate which variant goes first.
+		const order = KINDS.map((_, k) => KINDS[(k + r) % KINDS.length]);
+		order.forEach((kind, k) => {
+			const name = `${kind} ${r + 1}`;
+			const n = r * KINDS.length + k;
+			const y = n * 160;
+			targets.push(name);
+			nodes.push(
+				kind === 'HTTP'
+					? {
+							id: `b7000000-0000-4000-8000-1000000000${String(n).padStart(2, '0')}`,
+							name,
+							type: 'n8n-nodes-base.httpRequest',
+							typeVersion: 4.2,
+							position: [640, y],
+							parameters: {
+								method: 'POST',
+								url: `${e2e.sandbox.difyBaseUrl}/chat-messages`,
+								sendHeaders: true,
+								headerParameters: {
+									parameters: [{ name: 'Authorization', value: `Bearer ${DIFY_KEYS.chat}` }],
+								},
+								sendBody: true,
+								specifyBody: 'json',
+								jsonBody:
+									'={{ JSON.stringify({ inputs: {}, query: $json.q, response_mode: "streaming", user: "bench" }) }}',
+								options: { batching: { batch: { batchSize: BATCH_SIZE, batchInterval: 0 } } },
+							},
+						}
+					: {
+							id: `b7000000-0000-4000-8000-2000000000${String(n).padStart(2, '0')}`,
+							name,
+							type: 'n8n-nodes-dify-flowgen.dify',
+							typeVersion: 1,
+							position: [640, y],
+							parameters: {
+								resource: 'chatMessage',
+								operation: 'send',
+								query: '={{ $json.q }}',
+								user: 'bench',
+								inputsMode: 'json',
+								inputsJson: '{}',
+								responseMode: 'streaming',
+								options: { concurrency: kind === 'Dify' ? CONCURRENCY : HIGH_CONCURRENCY },
+							},
+							credentials: { difyApi: e2e.credentials.difyChat },
+						},
+			);
+		});
+	}
+	return {
+		name: 'Benchmark: HTTP Request vs Dify node',
+		nodes,
+		connections: {
+			Start: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
+			Prompts: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [targets.map((node) => ({ node, type: 'main', index: 0 }))] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+export async function figure7(opts: FigureOptions): Promise<Figure> {
+	const base = { id: 7, title: 'Against the HTTP Request node (real n8n)', setup: [], metrics: [], notes: [] };
+	if (opts.smoke) return { ...base, skipped: 'smoke mode (real n8n takes minutes to start)' };
+	const reason = n8nUnavailableReason();
+	if (reason) return { ...base, skipped: reason };
+	// Loaded only here: the e2e harness pulls in the n8n process helpers.
+	const { startE2E } = await import('../test/e2e/n8n');
+	const reps = Math.max(opts.reps, 3);
+	opts.log('  starting n8n (pack, install, start: about a minute)...');
+	const e2e = await startE2E('bench');
+	try {
+		const id = await e2e.importWorkflow(workflow(e2e, reps));
+		const http: number[] = [];
+		const dify: number[] = [];
+		const difyHigh: number[] = [];
+		let shapes = '';
+		const runs = 2;
+		let cliMs = 0;
+		for (let run = 0; run < runs; run++) {
+			const t0 = performance.now();
+			const result = await e2e.execute(id);
+			cliMs += performance.now() - t0;
+			const runData = result.run.data.resultData.runData as unknown as Record<
+				string,
+				Array<{ executionTime: number }>
+			>;
+			for (let r = 1; r <= reps; r++) {
+				const h = result.output(`HTTP ${r}`);
+				const d = result.output(`Dify ${r}`);
+				const d20 = result.output(`${KINDS[2]} ${r}`);
+				if (h.length !== ITEMS || d.length !== ITEMS || d20.length !== ITEMS) {
+					throw new Error(`HTTP ${h.length} items, Dify ${d.length} items, expected ${ITEMS}`);
+				}
+				for (const out of [d, d20]) {
+					if (out[7].answer !== 'Echo: hello 7') throw new Error(`Dify answer ${String(out[7].answer)}`);
+				}
+				const raw = JSON.stringify(h[7]);
+				if (!raw.includes('data: {')) throw new Error(`HTTP output is not an event stream: ${raw.slice(0, 200)}`);
+				shapes =
+					`HTTP Request item: keys ${Object.keys(h[7]).join(', ')}; \`${Object.keys(h[7])[0]}\` is the raw event stream (${String(Object.values(h[7])[0]).length} characters of \`data: {...}\` lines, the answer split over ${(String(Object.values(h[7])[0]).match(/"event": ?"message"/g) ?? []).length} events). ` +
+					`Dify node item: keys ${Object.keys(d[7]).join(', ')}; \`answer\` is ${JSON.stringify(d[7].answer)}.`;
+				http.push(runData[`HTTP ${r}`][0].executionTime);
+				dify.push(runData[`Dify ${r}`][0].executionTime);
+				difyHigh.push(runData[`${KINDS[2]} ${r}`][0].executionTime);
+			}
+			opts.log(
+				`  run ${run + 1}: HTTP ${http.slice(-reps).join(', ')} ms; Dify ${dify.slice(-reps).join(', ')} ms; ${KINDS[2]} ${difyHigh.slice(-reps).join(', ')} ms`,
+			);
+		}
+		return {
+			...base,
+			setup: [
+				`n8n ${'2.41.1'} (\`n8n execute\`), this package installed as a community package; sandbox on loopback; ${ITEMS} Dify chat calls (streaming) per node`,
+				`HTTP Request v4.2: POST /chat-messages, Authorization header, JSON body, batching ${BATCH_SIZE} items per batch, interval 0 (n8n's batching only waits between batches when the interval is set: all ${ITEMS} requests are in flight at once); Dify node: Chat Message -> Send at concurrency ${CONCURRENCY} (its default) and ${HIGH_CONCURRENCY}`,
+				`${reps} HTTP / Dify / Dify c${HIGH_CONCURRENCY} triples per workflow (branches run one after another, order rotating), ${runs} executions: ${http.length} samples per variant; time = the node's executionTime in the run data; ratios paired within a triple`,
+			],
+			metrics: [
+				{
+					name: `Dify node (concurrency ${CONCURRENCY}, default) time / HTTP Request node time`,
+					unit: 'x',
+					samples: ratios(dify, http),
+					target: { op: '<=', value: 1.0, label: '<= 1.0x (at least as fast)' },
+				},
+				{
+					name: `Dify node (concurrency ${HIGH_CONCURRENCY}) time / HTTP Request node time`,
+					unit: 'x',
+					samples: ratios(difyHigh, http),
+					target: { op: '<=', value: 1.0, label: '<= 1.0x (at least as fast)' },
+				},
+				{
+					name: `HTTP Request node: ${ITEMS} calls (ms)`,
+					unit: 'ms',
+					samples: http,
+					note: `Dify node ${fmt(median(dify))} ms at concurrency ${CONCURRENCY}, ${fmt(median(difyHigh))} ms at ${HIGH_CONCURRENCY}; \`n8n execute\` wall time ${fmt(cliMs / runs / 1000)} s per execution`,
+				},
+			],
+			notes: [`Output shape: ${shapes}`],
+		};
+	} finally {
+		await e2e.stop();
+	}
+}

@@ -1,0 +1,107 @@
+/**
+ * Figure 2: node overhead. N Dify completions (streamed) through the Dify node in the engine
+ * harness vs a raw `fetch` loop with the same concurrency against the same sandbox (in a process of
+ * its own, so its work is counted against neither side). Interleaved; paired ratios.
+ */
+import { DIFY_KEYS } from '../test/sandbox/dify';
+import {
+	completionParams,
+	items,
+	rawFetchLoop,
+	rawHttpLoopNoKeepAlive,
+	runDifyNode,
+} from './lib/dify';
+import type { RemoteSandbox } from './lib/proc';
+import { describeProfile, profileByCategory } from './lib/profile';
+import {
+	collectGarbage,
+	fmt,
+	interleave,
+	median,
+	now,
+	ratios,
+	type Figure,
+	type FigureOptions,
+} from './lib/stats';
+
+const CONCURRENCY = 5;
+
+export async function figure2(opts: FigureOptions, sandbox: RemoteSandbox): Promise<Figure> {
+	const count = opts.smoke ? 20 : 1000;
+	const key = DIFY_KEYS.completion;
+	const base = sandbox.difyBaseUrl;
+	const input = items(count);
+	const reset = async () => {
+		await sandbox.call('reset');
+		collectGarbage();
+	};
+	const node = async () => {
+		await reset();
+		const start = now();
+		const result = await runDifyNode(base, key, completionParams(CONCURRENCY), input);
+		const ms = now() - start;
+		const out = result.output('Dify');
+		if (out.length !== count || out[0].json.answer !== 'Draft about tides in a neutral tone ✓') {
+			throw new Error(`unexpected node output: ${JSON.stringify(out[0]?.json)}`);
+		}
+		return ms;
+	};
+	const body = () => ({ inputs: { topic: 'tides' }, user: 'bench', response_mode: 'streaming' });
+	const raw = async () => {
+		await reset();
+		const start = now();
+		await rawFetchLoop(base, key, 'completion-messages', body, count, CONCURRENCY);
+		return now() - start;
+	};
+	const rawNoKeepAlive = async () => {
+		await reset();
+		const start = now();
+		await rawHttpLoopNoKeepAlive(base, key, 'completion-messages', body, count, CONCURRENCY);
+		return now() - start;
+	};
+	// Warm-up: JIT, connection pools, n8n-core's first-run work.
+	await node();
+	await raw();
+	await rawNoKeepAlive();
+	const samples = await interleave(opts.reps, { node, raw, rawNoKeepAlive }, (name, rep, ms) =>
+		opts.log(`  rep ${rep + 1} ${name}: ${fmt(ms)} ms`),
+	);
+	const perCall = (ms: number[]) => ms.map((v) => (v / count) * 1000);
+	// Where the node's time goes: one more run of each under the CPU profiler (this process only).
+	const nodeProfile = await profileByCategory(node);
+	const rawProfile = await profileByCategory(raw);
+	const busy = (p: typeof nodeProfile) => p.totalMs - (p.ms.get('idle') ?? 0);
+	const ours = nodeProfile.ms.get('this package (dist/nodes)') ?? 0;
+	const notes = [
+		`CPU profile of one more run of each (V8 sampling profiler, this process; the sandbox's work is in its own process): the node run kept this process busy ${fmt(busy(nodeProfile))} ms of ${fmt(nodeProfile.totalMs)} ms (${fmt((busy(nodeProfile) / count) * 1000)} µs per call), the raw loop ${fmt(busy(rawProfile))} ms of ${fmt(rawProfile.totalMs)} ms (${fmt((busy(rawProfile) / count) * 1000)} µs per call). Node run by category: ${describeProfile(nodeProfile.ms)}. This package's own code: ${fmt((ours / count) * 1000)} µs per call.`,
+	];
+	return {
+		id: 2,
+		title: 'Node overhead',
+		setup: [
+			`${count} Completion -> Create calls (streamed answers of 9 deltas) through the Dify node in the engine harness (n8n-core WorkflowExecute), concurrency ${CONCURRENCY}`,
+			`vs a raw \`fetch\` loop (same bodies, same concurrency, each body read to its end); sandbox in its own process; ${opts.reps} interleaved repetitions`,
+		],
+		metrics: [
+			{
+				name: 'node wall time / raw loop wall time',
+				unit: 'x',
+				samples: ratios(samples.node, samples.raw),
+				target: { op: '<=', value: 1.25, label: '<= 1.25x raw loop' },
+			},
+			{
+				name: 'node wall time / raw loop with a new connection per call',
+				unit: 'x',
+				samples: ratios(samples.node, samples.rawNoKeepAlive),
+				note: 'informational: n8n\'s request helper opens a new connection for every request',
+			},
+			{
+				name: 'node: time per call (µs)',
+				unit: 'µs',
+				samples: perCall(samples.node),
+				note: `raw loop ${fmt(median(perCall(samples.raw)))} µs, new-connection loop ${fmt(median(perCall(samples.rawNoKeepAlive)))} µs per call`,
+			},
+		],
+		notes,
+	};
+}
