@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -39,14 +40,16 @@ export class DifyApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	// A function rather than a generic block: n8n evaluates a generic block's expression for every
+	// request, which was about an eighth of a batch call's cost (bench figure 2).
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers = { ...(requestOptions.headers ?? {}) };
+		headers.Authorization = `Bearer ${credentials.apiKey as string}`;
+		return { ...requestOptions, headers };
+	}
 
 	// GET /info needs a valid app key and works for every app mode.
 	test: ICredentialTestRequest = {

@@ -20,6 +20,9 @@ import {
 export type CredentialsByType = Record<string, ICredentialDataDecryptedObject>;
 
 export class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often each type was read (in n8n every read is a database query and a decryption). */
+	readonly reads: Record<string, number> = {};
+
 	constructor(
 		private readonly types: Record<string, ICredentialType>,
 		private credentials: CredentialsByType = {},
@@ -94,7 +97,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.credentials[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
-		return data;
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
+		// A copy, as n8n decrypts a fresh object each time.
+		return { ...data };
 	}
 
 	async updateCredentials(): Promise<void> {}

@@ -118,6 +118,8 @@ export interface RunResult {
 	task(nodeName: string): ITaskData;
 	/** The execution-level error, if the run failed. */
 	error?: IRun['data']['resultData']['error'];
+	/** How often each credential type was read during the run. */
+	credentialReads: Record<string, number>;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
@@ -198,6 +200,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		task,
 		output: (nodeName) => task(nodeName).data?.main?.[0] ?? [],
 		error: run.data.resultData.error,
+		credentialReads: credentialsHelper.reads,
 	};
 }
 

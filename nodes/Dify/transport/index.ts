@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestMethods,
 	INode,
 	NodeApiError,
@@ -12,6 +11,7 @@ import {
 	type HttpCall,
 	type HttpResult,
 	checkedBaseUrl,
+	credentialData,
 	htmlTitle,
 	joinUrl,
 	type HttpContext,
@@ -20,9 +20,7 @@ import {
 import type { ByteStream } from '../../shared/stream';
 
 /** Any n8n context that can make Dify requests (execute, load options, list search). */
-export interface DifyContext extends HttpContext {
-	getCredentials: IExecuteFunctions['getCredentials'];
-}
+export type DifyContext = HttpContext;
 
 /** Per-request settings, chosen by the operation from its options. */
 export interface RequestSettings {
@@ -62,7 +60,7 @@ export interface FileToUpload {
 
 async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 	// Only the base URL is read here; the key is applied by n8n's credential authentication.
-	const { baseUrl } = await ctx.getCredentials<{ baseUrl?: string }>('difyApi');
+	const { baseUrl } = await credentialData<{ baseUrl?: string }>(ctx, DIFY.credentialType);
 	return joinUrl(
 		checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'),
 		path,

@@ -12,7 +12,6 @@
  * here reads node parameters: callers pass values and a `CallOptions`.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestMethods,
 } from 'n8n-workflow';
@@ -22,6 +21,7 @@ import { serviceError, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
 	checkedBaseUrl,
+	credentialData,
 	htmlTitle,
 	joinUrl,
 	type HttpContext,
@@ -33,12 +33,7 @@ export const SERVICE_NAME = 'FlowGen';
 export const CREDENTIAL_TYPE = 'flowGenApi';
 
 /** Any n8n context that can make FlowGen requests: execute, load options, list search, poll. */
-export interface FlowGenContext extends HttpContext {
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(
-		type: string,
-		itemIndex?: number,
-	): Promise<T>;
-}
+export type FlowGenContext = HttpContext;
 
 export interface CallOptions {
 	/** Retries for 429/5xx/transient network failures (sends: 429 and 503 only, see `postSend`). */
@@ -91,7 +86,7 @@ interface RouteInfo {
 }
 
 async function baseUrlOf(ctx: FlowGenContext, itemIndex?: number): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentials = await credentialData(ctx, CREDENTIAL_TYPE);
 	return checkedBaseUrl(
 		ctx.getNode(),
 		'FlowGen API',
