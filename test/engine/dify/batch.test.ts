@@ -66,6 +66,8 @@ describe('concurrency', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual(queries.map((_, i) => ({ item: i })));
 		expect(env.dify.messagesOf(KEY, 'alice')).toHaveLength(6);
 		expect(peak).toBe(3);
+		// The credential is read once for the node's run, not twice per request (bench figure 2).
+		expect(result.credentialReads).toEqual({ difyApi: 1 });
 	});
 
 	test('the default (5) runs five at once', async () => {

@@ -68,6 +68,8 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			{ item: 1 },
 			{ item: 2 },
 		]);
+		// One credential read for the whole run, however many requests the waits make.
+		expect(result.credentialReads).toEqual({ flowGenApi: 1 });
 		// All three sends went out before the first run ended.
 		const posts = requestsTo(env, fg()).filter((r) => r.method === 'POST');
 		expect(posts.map((p) => (p.body as { content: string }).content).sort()).toEqual([
