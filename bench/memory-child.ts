@@ -4,14 +4,17 @@
  * up with a small run, collects garbage, then runs the case while sampling RSS. Prints one JSON
  * line: baseline and peak RSS, and the bytes of data the output holds.
  *
- *   node --expose-gc --import tsx bench/memory-child.ts <answer|batch> <difyBaseUrl> <size> <cold|warm>
+ *   node --expose-gc --import tsx bench/memory-child.ts <answer|batch> <difyBaseUrl> <size> <cold|warm> [live]
+ *
+ * `live`: a full gc every 100 ms during the run, sampling the heap left: what the run really holds
+ * at each moment, as opposed to garbage V8 has not collected yet (this run's RSS is not the figure).
  */
 import v8 from 'node:v8';
 
 import { DIFY_KEYS } from '../test/sandbox/dify';
 import { chatParams, items, runDifyNode } from './lib/dify';
 
-const [kind, baseUrl, sizeArg, warmArg] = process.argv.slice(2);
+const [kind, baseUrl, sizeArg, warmArg, liveArg] = process.argv.slice(2);
 /** `warm`: the warm-up is the same case at a tenth of the size (a process that has done such work before). */
 const warm = warmArg === 'warm';
 const size = Number(sizeArg);
@@ -51,11 +54,20 @@ void (async () => {
 			atPeak = spaces();
 		}
 	}, 2);
+	let live = 0;
+	const liveTimer =
+		liveArg === 'live'
+			? setInterval(() => {
+					gc();
+					live = Math.max(live, process.memoryUsage().heapUsed - baselineHeap);
+				}, 100)
+			: undefined;
 	const start = performance.now();
 	let result: Awaited<ReturnType<typeof run>> | undefined =
 		kind === 'answer' ? await run(1, `#long:${size}`) : await run(size, 'hello there', 5);
 	const ms = performance.now() - start;
 	clearInterval(timer);
+	clearInterval(liveTimer);
 	peak = Math.max(peak, process.memoryUsage().rss);
 	const maxAfter = process.resourceUsage().maxRSS * 1024;
 	// maxRSS is the lifetime peak: it only speaks for this run if the run raised it.
@@ -81,7 +93,7 @@ void (async () => {
 	}
 	if (kind === 'batch' && jsonItems.length !== size) throw new Error(`${jsonItems.length} items`);
 	process.stdout.write(
-		`${JSON.stringify({ baseline, peak, growth: peak - baseline, retained, retainedItems, held, items: jsonItems.length, ms, newSpaceGrowth: atPeak.newSpace - baseSpaces.newSpace, oldUsedGrowth: atPeak.oldUsed - baseSpaces.oldUsed })}\n`,
+		`${JSON.stringify({ baseline, peak, growth: peak - baseline, retained, retainedItems, held, items: jsonItems.length, ms, newSpaceGrowth: atPeak.newSpace - baseSpaces.newSpace, oldUsedGrowth: atPeak.oldUsed - baseSpaces.oldUsed, live })}\n`,
 	);
 	process.exit(0);
 })();
