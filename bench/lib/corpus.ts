@@ -11,17 +11,7 @@
  *   answer deltas, `workflow_finished`, `message_end`.
  */
 
-/** Small, seeded PRNG (mulberry32): the same corpus on every run. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seededRandom } from '../../test/harness/random';
 
 const WORDS = (
 	'the answer depends on how your workflow is configured and which model you use for each step ' +
@@ -38,7 +28,7 @@ export interface CorpusStats {
 }
 
 export function buildCorpus(targetBytes: number, seed = 42): { data: Buffer; stats: CorpusStats } {
-	const rand = rng(seed);
+	const rand = seededRandom(seed);
 	const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
 	const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 	let idCounter = 0;

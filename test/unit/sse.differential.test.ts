@@ -16,23 +16,13 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { createSseParser, type SseEvent } from '../../nodes/shared/sse';
 import { difyChatStream, difyTtsErrorStream, difyWorkflowStream } from './sse.fixtures';
+import { seededRandom } from '../harness/random';
 
 type LogEntry = ['event', SseEvent | EventSourceMessage] | ['comment', string] | ['retry', number];
 
 const BASE_SEED = Number(process.env.SSE_SEED ?? 20240611);
 const STREAMS = 400;
 const CUTTINGS_PER_STREAM = 4;
-
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 class Rng {
 	constructor(readonly next: () => number) {}
@@ -292,7 +282,7 @@ describe('SSE parser vs eventsource-parser (differential)', () => {
 		let endDispatches = 0;
 		for (let s = 0; s < STREAMS; s++) {
 			const seed = BASE_SEED + s;
-			const rng = new Rng(mulberry32(seed));
+			const rng = new Rng(seededRandom(seed));
 			const bytes = withInvalidUtf8(rng, encoder.encode(buildStream(rng)));
 			for (let c = 0; c < CUTTINGS_PER_STREAM; c++) {
 				const chunks = cutting(rng, bytes);
@@ -317,7 +307,7 @@ describe('SSE parser vs eventsource-parser (differential)', () => {
 		['chat with BOM, no final blank line', `\uFEFF${difyChatStream().slice(0, -2)}`],
 	])('realistic Dify stream: %s', (_name, text) => {
 		const bytes = new TextEncoder().encode(text);
-		const rng = new Rng(mulberry32(BASE_SEED ^ bytes.length));
+		const rng = new Rng(seededRandom(BASE_SEED ^ bytes.length));
 		expect(runOurs([bytes]).log.length).toBeGreaterThan(1);
 		for (let c = 0; c < 60; c++) compare(bytes, cutting(rng, bytes), `dify stream, cutting ${c}`);
 		for (const size of [1, 7, 1460, 16384]) {

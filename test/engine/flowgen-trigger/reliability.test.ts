@@ -28,6 +28,7 @@ import {
 	type FlowGenSandbox,
 	type TriggerEnv,
 } from './setup';
+import { seededRandom } from '../../harness/random';
 
 let env: TriggerEnv;
 
@@ -39,18 +40,6 @@ beforeEach(() => resetTriggerEnv(env));
 
 const TRANSITIONS = 1000;
 const BASE_SEED = Number(process.env.FLOWGEN_TRIGGER_SEED ?? Date.now() % 1_000_000);
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Config = { name: string; events: string[]; chosen: (normalized: string) => boolean };
 const CONFIGS: Config[] = [
@@ -78,7 +67,7 @@ async function scenario(
 	config: Config,
 	seed: number,
 ): Promise<Stats> {
-	const random = prng(seed);
+	const random = seededRandom(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 	const W = WORDS[contract];
 	const kindOf = (raw: string) =>
