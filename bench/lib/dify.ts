@@ -75,20 +75,28 @@ export async function rawFetchLoop(
 	count: number,
 	concurrency: number,
 ): Promise<number> {
+	return await inPool(count, concurrency, async (i) => {
+		const res = await fetch(`${baseUrl}/${path}`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify(body(i)),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`raw loop: HTTP ${res.status} ${text.slice(0, 200)}`);
+		return text.length;
+	});
+}
+
+/** Calls `call(0..count-1)` with at most `concurrency` in flight; sums what the calls return. */
+async function inPool(
+	count: number,
+	concurrency: number,
+	call: (i: number) => Promise<number>,
+): Promise<number> {
 	let next = 0;
 	let total = 0;
 	const worker = async () => {
-		while (next < count) {
-			const i = next++;
-			const res = await fetch(`${baseUrl}/${path}`, {
-				method: 'POST',
-				headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-				body: JSON.stringify(body(i)),
-			});
-			const text = await res.text();
-			if (!res.ok) throw new Error(`raw loop: HTTP ${res.status} ${text.slice(0, 200)}`);
-			total += text.length;
-		}
+		while (next < count) total += await call(next++);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 	return total;
@@ -107,8 +115,6 @@ export async function rawHttpLoopNoKeepAlive(
 	count: number,
 	concurrency: number,
 ): Promise<number> {
-	let next = 0;
-	let total = 0;
 	const one = (i: number) =>
 		new Promise<number>((resolve, reject) => {
 			const payload = JSON.stringify(body(i));
@@ -136,9 +142,5 @@ export async function rawHttpLoopNoKeepAlive(
 			req.on('error', reject);
 			req.end(payload);
 		});
-	const worker = async () => {
-		while (next < count) total += await one(next++);
-	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-	return total;
+	return await inPool(count, concurrency, one);
 }
