@@ -22,8 +22,6 @@ import {
 
 /** 512 B: a slow trickle; 1460 B: one TCP segment; 4-16 KB: internet reads; 64 KB: loopback reads. */
 const CHUNK_SIZES = [512, 1460, 4096, 16384, 65536];
-/** The floor target applies from one TCP segment up (see the figure's notes). */
-const FLOOR_FROM = 1460;
 
 interface Tally {
 	events: number;
@@ -122,9 +120,7 @@ export async function figure1(opts: FigureOptions): Promise<Figure> {
 			name: `ours vs bare newline scan, ${label} chunks (time ratio)`,
 			unit: 'x',
 			samples: floor,
-			...(size >= FLOOR_FROM
-				? { target: { op: '<=', value: 3.0, label: '<= 3x the floor' } }
-				: { note: 'below the realistic range: informational' }),
+			target: { op: '<=', value: 3.0, label: '<= 3x the floor' },
 		});
 		metrics.push({
 			name: `throughput ours / theirs / scan, ${label} chunks (MB/s)`,
@@ -138,7 +134,8 @@ export async function figure1(opts: FigureOptions): Promise<Figure> {
 	}
 	notes.push(
 		`Corpus: ${fmt(sizeMb)} MB, ${stats.events} events in ${stats.streams} streams (45% chat answers of 20-400 small deltas, 20% long answers in 64-character deltas, 20% agent streams with thoughts and 0.5-4 KB observations, 15% chatflows with node events); both parsers dispatch the same ${stats.events} events and the same data.`,
-		'Chunk sizes: 512 B is a slow trickle (where throughput does not matter: a live answer arrives one event per read), 1460 B one TCP segment, 4-16 KB typical internet reads, 64 KB loopback reads. The floor (a bare `indexOf(10)` scan of the bytes, no decoding, no events) is a target from 1460 B up.',
+		'Chunk sizes: 512 B is a slow trickle (a live answer arriving one event per read), 1460 B one TCP segment, 4-16 KB typical internet reads, 64 KB loopback reads. The floor is a bare `indexOf(10)` scan of the bytes: no decoding, no events.',
+		'**Where the floor ratio is above 3x (small chunks), and what would close it.** The parser does three things the floor does not: it decodes UTF-8 (one `TextDecoder` call per chunk, about 40% of its time at 1460 B chunks in a CPU profile), it scans each chunk a second time for CR (the SSE spec allows CR-only line ends), and it builds one event object per event. Per-chunk fixed costs weigh most on small chunks, which is why the ratio falls as chunks grow. Measured on this machine, `Buffer#toString` decodes 512 B chunks about a third faster than `TextDecoder`; decoding that way, with the parser carrying a character split across chunks itself, would win back a few percent, not the whole gap. Against `eventsource-parser`, the target that matters to users, the parser is ahead at every size.',
 	);
 	return {
 		id: 1,
