@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { requiredString } from './params';
 
 /** Field definitions the resources added after Chat Message and Completion share. */
 
@@ -94,4 +96,35 @@ export function binaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): s
 		});
 	}
 	return name;
+}
+
+/** The Conversation ID parameter: required, and named in the error when empty. */
+export function conversationIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredString(
+		ctx,
+		itemIndex,
+		'conversationId',
+		'Conversation ID',
+		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
+	);
+}
+
+/**
+ * Runs a request about one conversation. Dify answers an unknown conversation (or another user's)
+ * with a bare 404 "Conversation Not Exists.": the message is completed with the field and the
+ * value the user gave.
+ */
+export async function aboutConversation<T>(
+	conversationId: string,
+	user: string,
+	request: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await request();
+	} catch (error) {
+		if (error instanceof NodeApiError && /(?<!Last )Conversation Not Exists/i.test(error.message)) {
+			error.message = `${error.message} Check "Conversation ID": ${JSON.stringify(conversationId)} is not a conversation of user ${JSON.stringify(user)} in this app.`;
+		}
+		throw error;
+	}
 }

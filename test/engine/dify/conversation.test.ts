@@ -207,7 +207,7 @@ describe('Conversation -> Rename / Delete', () => {
 		);
 		expect(jsonOf(result)).toEqual([
 			{
-				error: 'Dify: Conversation Not Exists.',
+				error: `Dify: Conversation Not Exists. Check "Conversation ID": "${id}" is not a conversation of user "mallory" in this app.`,
 				description: 'Dify error code: not_found | HTTP 404',
 				httpCode: '404',
 			},

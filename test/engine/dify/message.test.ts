@@ -86,7 +86,9 @@ describe('Message -> Get Many', () => {
 			{ resource: 'message', operation: 'getMany', conversationId: byId(conversationId), user: 'mallory', returnAll: true },
 			{ key: KEY },
 		);
-		expect(result.error?.message).toBe('Dify: Conversation Not Exists.');
+		expect(result.error?.message).toBe(
+			`Dify: Conversation Not Exists. Check "Conversation ID": "${conversationId}" is not a conversation of user "mallory" in this app.`,
+		);
 		expect(result.error?.description).toBe('Dify error code: not_found | HTTP 404');
 	});
 });

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	filesField,
@@ -11,8 +11,9 @@ import {
 	userField,
 } from '../../helpers/fields';
 import { prepareFiles, resolveFiles } from '../../helpers/files';
+import { aboutConversation, conversationIdOf } from '../../helpers/idFields';
 import { assertRequiredInputs, readInputs, type AppInputs } from '../../helpers/inputs';
-import { asNodeError, runMessage } from '../../helpers/message';
+import { runMessage } from '../../helpers/message';
 import { messageItem } from '../../helpers/output';
 import {
 	getOptions,
@@ -150,13 +151,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const mode = this.getNodeParameter('conversationMode', itemIndex, 'new') as ConversationMode;
 	let conversationId: string | undefined;
 	if (mode === 'id') {
-		conversationId = requiredString(
-			this,
-			itemIndex,
-			'conversationId',
-			'Conversation ID',
-			'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-		);
+		conversationId = conversationIdOf(this, itemIndex);
 	}
 	const inputs: AppInputs = mode === 'id' ? { inputs: {}, required: [] } : readInputs(this, itemIndex);
 	if (mode === 'new') assertRequiredInputs(this, itemIndex, inputs);
@@ -178,9 +173,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	body.auto_generate_name = options.autoGenerateName ?? true;
 	if (options.workflowId?.trim()) body.workflow_id = options.workflowId.trim();
 
-	let result;
-	try {
-		result = await runMessage(this, itemIndex, {
+	const send = async () =>
+		await runMessage(this, itemIndex, {
 			path: 'chat-messages',
 			body,
 			responseMode,
@@ -188,21 +182,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			settings,
 			idleTimeoutMs: idleTimeoutMs(options),
 		});
-	} catch (error) {
-		const nodeError = asNodeError(this, error, itemIndex);
-		if (mode === 'id') nameUnknownConversation(nodeError, conversationId!, user);
-		throw nodeError;
-	}
+	const result = mode === 'id' ? await aboutConversation(conversationId!, user, send) : await send();
 	return { json: messageItem(result, options.simplify ?? true) };
-}
-
-/**
- * Dify answers an unknown conversation (or another user's) with a bare 404 "Conversation Not
- * Exists.": the message is completed with the field and the value the user gave.
- */
-function nameUnknownConversation(error: Error, conversationId: string, user: string): void {
-	if (!(error instanceof NodeApiError) || error.httpCode !== '404') return;
-	error.message = `${error.message} Check "Conversation ID": ${JSON.stringify(conversationId)} is not a conversation of user ${JSON.stringify(user)} in this app.`;
 }
 
 /** The user's most recently updated conversation (GET /conversations), if any. */

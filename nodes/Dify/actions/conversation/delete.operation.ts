@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { conversationIdField } from '../../helpers/idFields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
+import { getOptions, getUser, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -19,20 +19,16 @@ export const description = updateDisplayOptions(
 
 /** DELETE /conversations/{id} (with the user in a JSON body, as Dify wants). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const conversationId = requiredString(
-		this,
-		itemIndex,
-		'conversationId',
-		'Conversation ID',
-		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-	);
+	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
-	await difyRequest(
-		this,
-		'DELETE',
-		`conversations/${encodeURIComponent(conversationId)}`,
-		{ body: { user } },
-		requestSettings(getOptions(this, itemIndex)),
+	await aboutConversation(conversationId, user, async () =>
+		await difyRequest(
+			this,
+			'DELETE',
+			`conversations/${encodeURIComponent(conversationId)}`,
+			{ body: { user } },
+			requestSettings(getOptions(this, itemIndex)),
+		),
 	);
 	return { json: { conversation_id: conversationId, deleted: true } };
 }

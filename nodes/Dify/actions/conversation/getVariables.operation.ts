@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { conversationIdField } from '../../helpers/idFields';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
 import { limitField, readList, returnAllField } from '../../helpers/paging';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -35,13 +35,7 @@ interface VariablePage {
 
 /** GET /conversations/{id}/variables, paged with `last_id`: one item per variable. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const conversationId = requiredString(
-		this,
-		itemIndex,
-		'conversationId',
-		'Conversation ID',
-		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-	);
+	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
 	const options = getOptions(this, itemIndex) as ReturnType<typeof getOptions> & {
 		variableName?: string;
@@ -63,7 +57,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const qs: IDataObject = { user, limit };
 			if (lastId) qs.last_id = lastId;
 			if (variableName) qs.variable_name = variableName;
-			const page = await difyRequest<VariablePage>(this, 'GET', path, { qs }, settings);
+			const page = await aboutConversation(conversationId, user, async () =>
+				await difyRequest<VariablePage>(this, 'GET', path, { qs }, settings),
+			);
 			const items = page.data ?? [];
 			const last = items[items.length - 1];
 			return { items, next: page.has_more && typeof last?.id === 'string' ? last.id : undefined };

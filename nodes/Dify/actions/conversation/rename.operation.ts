@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { conversationIdField } from '../../helpers/idFields';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
 import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
@@ -35,13 +35,7 @@ export const description = updateDisplayOptions(
 
 /** POST /conversations/{id}/name: returns the renamed conversation. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const conversationId = requiredString(
-		this,
-		itemIndex,
-		'conversationId',
-		'Conversation ID',
-		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-	);
+	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
 	const autoGenerate = this.getNodeParameter('autoGenerate', itemIndex, false) as boolean;
 	const body: IDataObject = { user, auto_generate: autoGenerate };
@@ -54,12 +48,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			'Give the new name, or turn on Auto-Generate Name to let Dify choose one.',
 		);
 	}
-	const conversation = await difyRequest(
-		this,
-		'POST',
-		`conversations/${encodeURIComponent(conversationId)}/name`,
-		{ body },
-		requestSettings(getOptions(this, itemIndex)),
+	const conversation = await aboutConversation(conversationId, user, async () =>
+		await difyRequest(
+			this,
+			'POST',
+			`conversations/${encodeURIComponent(conversationId)}/name`,
+			{ body },
+			requestSettings(getOptions(this, itemIndex)),
+		),
 	);
 	return { json: conversation };
 }

@@ -7,7 +7,7 @@ import type {
 import { jsonParse, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { conversationIdField } from '../../helpers/idFields';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
 import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
@@ -58,13 +58,7 @@ export const description = updateDisplayOptions(
 
 /** PUT /conversations/{id}/variables/{variable_id}: returns the updated variable. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const conversationId = requiredString(
-		this,
-		itemIndex,
-		'conversationId',
-		'Conversation ID',
-		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-	);
+	const conversationId = conversationIdOf(this, itemIndex);
 	const variableId = requiredString(
 		this,
 		itemIndex,
@@ -75,12 +69,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const user = getUser(this, itemIndex);
 	const valueType = this.getNodeParameter('valueType', itemIndex, 'string') as ValueType;
 	const value = typedValue(this, itemIndex, valueType, this.getNodeParameter('value', itemIndex, '') as unknown);
-	const variable = await difyRequest(
-		this,
-		'PUT',
-		`conversations/${encodeURIComponent(conversationId)}/variables/${encodeURIComponent(variableId)}`,
-		{ body: { value, user } },
-		requestSettings(getOptions(this, itemIndex)),
+	const variable = await aboutConversation(conversationId, user, async () =>
+		await difyRequest(
+			this,
+			'PUT',
+			`conversations/${encodeURIComponent(conversationId)}/variables/${encodeURIComponent(variableId)}`,
+			{ body: { value, user } },
+			requestSettings(getOptions(this, itemIndex)),
+		),
 	);
 	return { json: variable };
 }

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { conversationIdField } from '../../helpers/idFields';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
 import { limitField, readList, returnAllField } from '../../helpers/paging';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -30,13 +30,7 @@ interface MessagePage {
  * backwards: each page is the newest slice older than `first_id`, in ascending order.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const conversationId = requiredString(
-		this,
-		itemIndex,
-		'conversationId',
-		'Conversation ID',
-		'Pick a conversation of this user, or give the conversation_id of an earlier message.',
-	);
+	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
 	const settings = requestSettings(getOptions(this, itemIndex));
 	// Pages are read newest first; within the list each page is reversed, so the list runs from
@@ -48,7 +42,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		async (firstId, limit) => {
 			const qs: IDataObject = { conversation_id: conversationId, user, limit };
 			if (firstId) qs.first_id = firstId;
-			const page = await difyRequest<MessagePage>(this, 'GET', 'messages', { qs }, settings);
+			const page = await aboutConversation(conversationId, user, async () =>
+				await difyRequest<MessagePage>(this, 'GET', 'messages', { qs }, settings),
+			);
 			const items = page.data ?? [];
 			const oldest = items[0];
 			return {
