@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from './message';
 import { requiredString } from './params';
 
 /** Field definitions the resources added after Chat Message and Completion share. */
@@ -115,16 +116,18 @@ export function conversationIdOf(ctx: IExecuteFunctions, itemIndex: number): str
  * value the user gave.
  */
 export async function aboutConversation<T>(
-	conversationId: string,
-	user: string,
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	conversation: { id: string; user: string },
 	request: () => Promise<T>,
 ): Promise<T> {
 	try {
 		return await request();
 	} catch (error) {
-		if (error instanceof NodeApiError && /(?<!Last )Conversation Not Exists/i.test(error.message)) {
-			error.message = `${error.message} Check "Conversation ID": ${JSON.stringify(conversationId)} is not a conversation of user ${JSON.stringify(user)} in this app.`;
+		const nodeError = asNodeError(ctx, error, itemIndex);
+		if (nodeError instanceof NodeApiError && /(?<!Last )Conversation Not Exists/i.test(nodeError.message)) {
+			nodeError.message = `${nodeError.message} Check "Conversation ID": ${JSON.stringify(conversation.id)} is not a conversation of user ${JSON.stringify(conversation.user)} in this app.`;
 		}
-		throw error;
+		throw nodeError;
 	}
 }

@@ -182,7 +182,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			settings,
 			idleTimeoutMs: idleTimeoutMs(options),
 		});
-	const result = mode === 'id' ? await aboutConversation(conversationId!, user, send) : await send();
+	const result = mode === 'id' ? await aboutConversation(this, itemIndex, { id: conversationId!, user }, send) : await send();
 	return { json: messageItem(result, options.simplify ?? true) };
 }
 

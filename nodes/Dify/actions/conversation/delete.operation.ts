@@ -21,7 +21,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
-	await aboutConversation(conversationId, user, async () =>
+	await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 		await difyRequest(
 			this,
 			'DELETE',

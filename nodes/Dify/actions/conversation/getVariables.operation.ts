@@ -57,7 +57,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const qs: IDataObject = { user, limit };
 			if (lastId) qs.last_id = lastId;
 			if (variableName) qs.variable_name = variableName;
-			const page = await aboutConversation(conversationId, user, async () =>
+			const page = await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 				await difyRequest<VariablePage>(this, 'GET', path, { qs }, settings),
 			);
 			const items = page.data ?? [];

@@ -48,7 +48,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			'Give the new name, or turn on Auto-Generate Name to let Dify choose one.',
 		);
 	}
-	const conversation = await aboutConversation(conversationId, user, async () =>
+	const conversation = await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 		await difyRequest(
 			this,
 			'POST',

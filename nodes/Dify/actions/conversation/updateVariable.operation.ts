@@ -69,7 +69,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const user = getUser(this, itemIndex);
 	const valueType = this.getNodeParameter('valueType', itemIndex, 'string') as ValueType;
 	const value = typedValue(this, itemIndex, valueType, this.getNodeParameter('value', itemIndex, '') as unknown);
-	const variable = await aboutConversation(conversationId, user, async () =>
+	const variable = await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 		await difyRequest(
 			this,
 			'PUT',

@@ -42,7 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		async (firstId, limit) => {
 			const qs: IDataObject = { conversation_id: conversationId, user, limit };
 			if (firstId) qs.first_id = firstId;
-			const page = await aboutConversation(conversationId, user, async () =>
+			const page = await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 				await difyRequest<MessagePage>(this, 'GET', 'messages', { qs }, settings),
 			);
 			const items = page.data ?? [];
