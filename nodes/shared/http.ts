@@ -118,16 +118,17 @@ export async function callService<T = unknown>(
 
 		const body = await readErrorBody(response.body);
 		const failure = spec.describeFailure(response.statusCode, body, response.headers);
-		if (attempt < policy.maxRetries && isRetryableStatus(response.statusCode)) {
+		const notRetried = policy.noRetry?.statuses.includes(response.statusCode) === true;
+		const retryable = isRetryableStatus(response.statusCode) && !notRetried;
+		if (attempt < policy.maxRetries && retryable) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);
 			await waitOrCancel(retryDelay(policy, attempt + 1, retryAfter), signal);
 			continue;
 		}
-		if (policy.maxRetries > 0 && isRetryableStatus(response.statusCode)) {
-			failure.detail = [failure.detail, `gave up after ${attempt + 1} attempts`]
-				.filter(Boolean)
-				.join('; ');
-		}
+		let note: string | undefined;
+		if (notRetried) note = policy.noRetry?.why;
+		else if (policy.maxRetries > 0 && retryable) note = `gave up after ${attempt + 1} attempts`;
+		if (note) failure.detail = [failure.detail, note].filter(Boolean).join('; ');
 		throw serviceError(ctx.getNode(), spec.name, failure);
 	}
 }

@@ -7,6 +7,8 @@ export interface RetryPolicy {
 	baseDelayMs?: number;
 	/** Upper bound of one wait, including a server's Retry-After (default 60 s). */
 	maxDelayMs?: number;
+	/** Statuses this request must not retry, and why (the error says it). */
+	noRetry?: { statuses: number[]; why: string };
 }
 
 export const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);

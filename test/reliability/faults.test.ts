@@ -107,6 +107,28 @@ describe('Dify: 429 and 5xx', () => {
 		expect(env.sandbox.dify.messagesOf(KEY).map((m) => m.query)).toEqual(['hi']);
 	});
 
+	test('504 on a blocking send is not retried: the gateway may have timed out after Dify answered', async () => {
+		env.sandbox.server.faults.add({ match: chatRoute, fault: { type: 'status', status: 504 }, times: 1 });
+		const result = await runDify(env.dify, { ...send({ maxRetries: 2 }), responseMode: 'blocking' }, { key: KEY });
+		expect(errorOf(result)).toEqual({
+			name: 'NodeApiError',
+			message: `Dify: ${DIFY_STATUS[504][1]}`,
+			description:
+				'Dify error code: gateway_timeout | HTTP 504 | not retried: a gateway timed out waiting for the blocking answer, which Dify may have finished, and sending again could answer twice. Use Response Mode: Streaming (its answer starts at once), or raise the proxy timeout',
+			httpCode: '504',
+			itemIndex: 0,
+		});
+		expect(difyPosts()).toHaveLength(1);
+	});
+
+	test('a blocking send still retries the other 5xx (Dify did not take the message)', async () => {
+		env.sandbox.server.faults.add({ match: chatRoute, fault: { type: 'status', status: 502, retryAfter: 0 }, times: 2 });
+		const result = await runDify(env.dify, { ...send({ maxRetries: 2 }), responseMode: 'blocking' }, { key: KEY });
+		expect(difyJson(result).map((item) => item.answer)).toEqual(['Echo: hi']);
+		expect(difyPosts()).toHaveLength(3);
+		expect(env.sandbox.dify.messagesOf(KEY).map((m) => m.query)).toEqual(['hi']);
+	});
+
 	test('429 without Retry-After: the node backs off on its own (about 1 s, never at once)', async () => {
 		env.sandbox.server.faults.add({ match: chatRoute, fault: { type: 'status', status: 429 }, times: 1 });
 		const result = await runDify(env.dify, send({ maxRetries: 1 }), { key: KEY });

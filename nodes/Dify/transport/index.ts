@@ -17,6 +17,7 @@ import {
 	type HttpContext,
 	type ServiceSpec,
 } from '../../shared/http';
+import type { RetryPolicy } from '../../shared/retry';
 import type { ByteStream } from '../../shared/stream';
 
 /** Any n8n context that can make Dify requests (execute, load options, list search). */
@@ -27,7 +28,18 @@ export interface RequestSettings {
 	/** Retries for 429 and 5xx (and transient network failures). */
 	maxRetries: number;
 	timeoutMs?: number;
+	/** Statuses this request must not retry, and why. */
+	noRetry?: RetryPolicy['noRetry'];
 }
+
+/**
+ * A gateway timeout on a blocking message or run: the proxy gave up waiting while Dify may well
+ * have finished (and billed) the answer, so sending it again could answer twice.
+ */
+const BLOCKING_GATEWAY_TIMEOUT: RetryPolicy['noRetry'] = {
+	statuses: [504],
+	why: 'not retried: a gateway timed out waiting for the blocking answer, which Dify may have finished, and sending again could answer twice. Use Response Mode: Streaming (its answer starts at once), or raise the proxy timeout',
+};
 
 export const DEFAULT_SETTINGS: RequestSettings = { maxRetries: 3 };
 
@@ -78,7 +90,7 @@ async function difyCall<T>(
 		ctx,
 		specFor(path),
 		{ ...request, url: await urlFor(ctx, path), timeoutMs: settings.timeoutMs },
-		{ maxRetries: settings.maxRetries },
+		{ maxRetries: settings.maxRetries, noRetry: settings.noRetry },
 	);
 }
 
@@ -94,18 +106,19 @@ export async function difyRequest<T = IDataObject>(
 	return response.body;
 }
 
-/** POST /completion-messages or /chat-messages: returns the stream or the JSON body. */
+/** POST /completion-messages, /chat-messages or /workflows/run: returns the stream or the JSON body. */
 export async function sendMessage(
 	ctx: DifyContext,
 	path: string,
 	body: IDataObject,
 	settings: RequestSettings,
 ): Promise<MessageResponse> {
+	const blocking = body.response_mode === 'blocking';
 	const response = await difyCall<ByteStream>(
 		ctx,
 		path,
 		{ method: 'POST', body, headers: { 'Content-Type': 'application/json' }, read: 'stream' },
-		settings,
+		blocking ? { ...settings, noRetry: BLOCKING_GATEWAY_TIMEOUT } : settings,
 	);
 	return await streamOrJson(ctx.getNode(), response);
 }
