@@ -19,6 +19,7 @@ import { sleep } from 'n8n-workflow';
 
 import { jsonOf as difyJson, mapped, runDify } from '../engine/dify/setup';
 import { byId, runFlowGen, seedChat } from '../engine/flowgen/setup';
+import { until } from '../harness/until';
 import { longText } from '../sandbox/dify';
 import { FLOWGEN_FLOWS } from '../sandbox/flowgen';
 import { DIFY_KEYS, errorOf, resetEnv, startReliabilityEnv, type ReliabilityEnv } from './setup';
@@ -60,12 +61,6 @@ const workflow = (text: string, options: Record<string, unknown> = {}) => ({
 });
 const route = (r: string) => ({ service: 'dify' as const, method: 'POST', route: r });
 const difyRequests = (prefix?: string) => env.sandbox.server.requestsTo('dify', prefix);
-
-async function until(condition: () => boolean, ms = 5000): Promise<boolean> {
-	const deadline = Date.now() + ms;
-	while (!condition() && Date.now() < deadline) await sleep(20);
-	return condition();
-}
 
 describe('Dify streams that go wrong: a clear error, the partial answer kept, never a truncated success', () => {
 	test('Completion: a reset mid-answer', async () => {
@@ -241,7 +236,7 @@ describe('cancelling a FlowGen Send that waits for the agents', () => {
 	}
 
 	test.each(['documented', 'oss'] as const)(
-		'%s server: polling stops at the cancel; the open-source server’s held send is closed',
+		'%s server: polling stops at the cancel, the run is aborted on the server, the open-source server’s held send is closed',
 		async (contract) => {
 			const fg = env.flowgen[contract];
 			fg.setStepDelay(1500);
@@ -265,10 +260,19 @@ describe('cancelling a FlowGen Send that waits for the agents', () => {
 				// The held send (open-source) is closed by the cancel, long before the run ends.
 				expect(await until(() => watch.closedAt.length === 1, 3000)).toBe(true);
 				expect(watch.closedAt[0]).toBeLessThan(cancelledAt + 1000);
+				// The send, then the abort of the run it started: nothing keeps running.
+				const posts = () =>
+					env.sandbox.server.requestsTo('flowgen').filter((r) => r.method === 'POST');
+				expect(await until(() => posts().length === 2, 3000)).toBe(true);
+				expect(posts().map((r) => r.route)).toEqual([
+					`/chats/${chatId}/messages`,
+					`/chats/${chatId}/abort`,
+				]);
+				expect(posts()[1].time).toBeLessThan(cancelledAt + 1000);
+				expect(fg.chat(chatId)?.status).toBe('aborted');
 				const count = env.sandbox.server.requestsTo('flowgen').length;
 				await sleep(500); // ten poll intervals
 				expect(env.sandbox.server.requestsTo('flowgen')).toHaveLength(count);
-				expect(env.sandbox.server.requestsTo('flowgen').filter((r) => r.method === 'POST')).toHaveLength(1);
 			} finally {
 				watch.stop();
 			}

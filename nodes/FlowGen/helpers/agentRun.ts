@@ -18,11 +18,15 @@
  *   timeout never ends a long run the user chose to wait for.
  * - A send still pending when this returns is left to finish on its own: the open-source server
  *   answers it when the run ends, or its timeout closes it, or cancelling the execution aborts it.
- *   Its outcome is then ignored. Closing it does not stop the run on the server.
+ *   Its outcome is then ignored. Closing it does not stop the run on the server, so:
+ * - Cancelling the execution while waiting also asks the server to abort the chat's run (best
+ *   effort, like the Dify node's stop), so nothing keeps running for an execution that is gone.
  */
+import { detachedFromCancel } from '../../shared/cancel';
 import { waitOrCancel } from '../../shared/retry';
 import { normalizeStatus, pendingPrompt } from '../status';
 import {
+	abortChat,
 	getChat,
 	getMessagesIfOffered,
 	sendHumanInput,
@@ -91,40 +95,44 @@ export async function sendAndWait(
 	let chat = before;
 	let tookEffect = false;
 	let timedOut = false;
-	for (;;) {
-		if (sent === undefined) {
-			const pause = waitOrCancel(
-				Math.max(0, Math.min(settings.pollIntervalMs, deadline - Date.now())),
-				signal,
-			);
-			pause.catch(() => undefined);
-			await Promise.race([settled, pause]);
-			if (signal?.aborted) await pause;
-		} else {
-			await waitOrCancel(
-				Math.max(0, Math.min(settings.pollIntervalMs, deadline - Date.now())),
-				signal,
-			);
-		}
-		const outcome = sent as SendState;
-		if (outcome && !outcome.ok && !tookEffect) throw outcome.error;
+	try {
+		for (;;) {
+			if (sent === undefined) {
+				const pause = waitOrCancel(
+					Math.max(0, Math.min(settings.pollIntervalMs, deadline - Date.now())),
+					signal,
+				);
+				pause.catch(() => undefined);
+				await Promise.race([settled, pause]);
+				if (signal?.aborted) await pause;
+			} else {
+				await waitOrCancel(
+					Math.max(0, Math.min(settings.pollIntervalMs, deadline - Date.now())),
+					signal,
+				);
+			}
+			const outcome = sent as SendState;
+			if (outcome && !outcome.ok && !tookEffect) throw outcome.error;
 
-		chat = await getChat(ctx, chatId, options);
-		const status = normalizeStatus(chat.status);
-		if (!tookEffect) {
-			tookEffect =
-				(status === 'running' && !wasRunning) ||
-				(typeof chat.updated === 'string' && chat.updated !== before.updated);
+			chat = await getChat(ctx, chatId, options);
+			const status = normalizeStatus(chat.status);
+			if (!tookEffect) {
+				tookEffect =
+					(status === 'running' && !wasRunning) ||
+					(typeof chat.updated === 'string' && chat.updated !== before.updated);
+			}
+			if (tookEffect && (!settings.wait || status !== 'running')) break;
+			if (!settings.wait && outcome?.ok) {
+				tookEffect = true;
+				break;
+			}
+			if (Date.now() >= deadline) {
+				timedOut = settings.wait || !tookEffect;
+				break;
+			}
 		}
-		if (tookEffect && (!settings.wait || status !== 'running')) break;
-		if (!settings.wait && outcome?.ok) {
-			tookEffect = true;
-			break;
-		}
-		if (Date.now() >= deadline) {
-			timedOut = settings.wait || !tookEffect;
-			break;
-		}
+	} finally {
+		if (signal?.aborted) await abortQuietly(ctx, chatId, options);
 	}
 
 	const result: AgentRunResult = { chat, tookEffect, timedOut };
@@ -138,6 +146,19 @@ export async function sendAndWait(
 			result.prompt = pendingPrompt(messages);
 	}
 	return result;
+}
+
+/** Best effort: the execution is cancelled either way, and the abort's outcome changes nothing. */
+async function abortQuietly(ctx: FlowGenContext, chatId: string, options: CallOptions): Promise<void> {
+	try {
+		await abortChat(detachedFromCancel(ctx), chatId, {
+			...options,
+			retry: { maxRetries: 0 },
+			timeoutMs: 5000,
+		});
+	} catch {
+		// Nothing to add: the cancel is what the user sees.
+	}
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { until } from '../../harness/until';
 import {
 	byId,
 	CONTRACTS,
@@ -304,7 +305,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		});
 	});
 
-	test('cancelling the execution stops the wait promptly, even mid-interval', async () => {
+	test('cancelling the execution stops the wait promptly, even mid-interval, and aborts the run', async () => {
 		fg().setStepDelay(2000);
 		const chatId = seedChat(fg());
 		const started = Date.now();
@@ -316,6 +317,10 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(result.run.status).toBe('canceled');
+		// The node's clean-up may finish just after n8n reports the cancel.
+		const aborts = () => requestsTo(env, fg()).filter((r) => r.route === `/chats/${chatId}/abort`);
+		expect(await until(() => aborts().length === 1, 3000)).toBe(true);
+		expect(fg().chat(chatId)?.status).toBe('aborted');
 	});
 
 	describe('Human Input: Send refuses a chat that is not waiting', () => {
