@@ -74,7 +74,7 @@ function machine(): string[] {
 	return [
 		`- Date: ${new Date().toISOString()}`,
 		`- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${fmt(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}`,
-		`- Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (other work was running on this machine; see the spreads)`,
+		`- Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}${os.loadavg()[0] > 0.5 ? ' (other work was running on this machine; see the spreads)' : ''}`,
 		`- Node ${process.version}; n8n-core ${versionOf('n8n-core')}, n8n-workflow ${versionOf('n8n-workflow')}, eventsource-parser ${versionOf('eventsource-parser')}; real n8n ${n8n}`,
 		`- Package: commit ${commit}${dirty}, built dist/`,
 		`- Mode: ${smoke ? 'smoke' : 'full'}, ${reps} repetitions by default (figures say where they use more or fewer)`,
@@ -165,6 +165,23 @@ void (async () => {
 	} finally {
 		await sandbox.close();
 	}
+	const summary = [
+		'## Summary',
+		'',
+		'| Figure | Measure | Median | Target | Met |',
+		'|---|---|---|---|---|',
+		...figures.flatMap((f) =>
+			f.skipped
+				? [`| ${f.id}. ${f.title} | skipped: ${f.skipped} | | | |`]
+				: f.metrics
+						.filter((m) => m.target)
+						.map((m) => {
+							const ok = met(m);
+							return `| ${f.id}. ${f.title} | ${m.name} | ${cell(median(m.samples), m.unit)} | ${m.target!.label} | ${ok ? 'yes' : '**NO**: see the figure\'s notes'} |`;
+						}),
+		),
+		'',
+	];
 	const md = [
 		'# Benchmark results',
 		'',
@@ -175,6 +192,7 @@ void (async () => {
 		...machine(),
 		`- Suite wall time: ${fmt((Date.now() - started) / 1000)} s`,
 		'',
+		...summary,
 		...figures.flatMap(renderFigure),
 	].join('\n');
 	fs.mkdirSync(path.dirname(out), { recursive: true });
