@@ -84,15 +84,21 @@ export function buildCorpus(targetBytes: number, seed = 42): { data: Buffer; sta
 			message_id: messageId,
 		}));
 
-	const chat = () => {
-		const base = {
-			conversation_id: uuid(),
-			message_id: uuid(),
+	/** The ids every event of one message carries (chat streams also name the conversation). */
+	const messageIds = (conversation: boolean) => {
+		const conversationId = conversation ? { conversation_id: uuid() } : {};
+		const messageId = uuid();
+		return {
+			...conversationId,
+			message_id: messageId,
 			created_at: 1705395332 + streams,
 			task_id: uuid(),
-			id: '',
+			id: messageId,
 		};
-		base.id = base.message_id;
+	};
+
+	const chat = () => {
+		const base = messageIds(true);
 		const n = int(20, 400);
 		for (let i = 0; i < n; i++) {
 			event({ event: 'message', ...base, answer: delta() });
@@ -107,13 +113,7 @@ export function buildCorpus(targetBytes: number, seed = 42): { data: Buffer; sta
 	};
 
 	const long = () => {
-		const base = {
-			task_id: uuid(),
-			message_id: uuid(),
-			created_at: 1705395332 + streams,
-			id: '',
-		};
-		base.id = base.message_id;
+		const base = messageIds(false);
 		const size = int(20_000, 120_000);
 		let text = '';
 		while (text.length < size) text += `${pick(WORDS)} `;
@@ -124,14 +124,7 @@ export function buildCorpus(targetBytes: number, seed = 42): { data: Buffer; sta
 	};
 
 	const agent = () => {
-		const base = {
-			conversation_id: uuid(),
-			message_id: uuid(),
-			created_at: 1705395332 + streams,
-			task_id: uuid(),
-			id: '',
-		};
-		base.id = base.message_id;
+		const base = messageIds(true);
 		const thoughts = int(1, 3);
 		for (let t = 1; t <= thoughts; t++) {
 			const thoughtId = uuid();
