@@ -1,3 +1,38 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/** Return All / Limit: undefined for all, else the limit (a whole number of at least 1). */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Limit" must be a whole number of at least 1 (got ${JSON.stringify(limit)})`,
+			{ itemIndex, description: 'Set Limit to how many results you want, or turn on Return All.' },
+		);
+	}
+	return limit;
+}
+
 /** One page of a list: its items and the cursor of the next page (undefined: no more pages). */
 export interface Page<T, C> {
 	items: T[];

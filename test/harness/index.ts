@@ -7,6 +7,7 @@
 import path from 'node:path';
 import {
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	PollContext,
 	RoutingNode,
@@ -19,6 +20,7 @@ import {
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
 	type IDataObject,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeConnections,
 	type INodeExecutionData,
@@ -231,6 +233,31 @@ function makeAdditionalData(
 		setExecutionStatus: () => undefined,
 		logAiEvent: () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * n8n-core's LoadOptionsContext for a node of `json` (list search, load options, resource
+ * mapping), as the editor gets it: `path` is the parameter being loaded, e.g. `parameters.inputs`.
+ */
+export async function loadOptionsContext(
+	json: WorkflowJson,
+	nodeName: string,
+	credentials: CredentialsByType,
+	path: string,
+): Promise<ILoadOptionsFunctions> {
+	const pkg = await loadPackage();
+	const workflow = new Workflow({
+		nodes: json.nodes,
+		connections: json.connections,
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
+	const node = workflow.getNode(nodeName);
+	if (!node) throw new Error(`No node "${nodeName}" in the workflow`);
+	const helper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
+	const additionalData = makeAdditionalData(helper, undefined, false);
+	additionalData.currentNodeParameters = node.parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, path) as unknown as ILoadOptionsFunctions;
 }
 
 /** A one-node workflow for the given node type and parameters. */

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection as sharedOptionsCollection } from '../../shared/options';
+
 /**
  * Field definitions several operations share. Each operation passes them through
  * `updateDisplayOptions` with its own resource/operation.
@@ -206,17 +208,7 @@ export function optionsCollection(
 	names: OptionName[],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
-	const options = [...names.map((n) => optionFields[n]), ...extra].sort((a, b) =>
-		a.displayName.localeCompare(b.displayName),
-	);
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options,
-	};
+	return sharedOptionsCollection([...names.map((n) => optionFields[n]), ...extra]);
 }
 
 export interface CommonOptions {

@@ -23,7 +23,7 @@ import {
 } from './aggregate';
 
 export interface MessageCall {
-	/** `completion-messages` or `chat-messages`. */
+	/** `completion-messages`, `chat-messages`, or a workflow's run route. */
 	path: string;
 	/** The request body without `response_mode`. */
 	body: IDataObject;
@@ -44,16 +44,29 @@ export async function runMessage(
 	itemIndex: number,
 	call: MessageCall,
 ): Promise<MessageResult> {
+	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+		const response = await send(ctx, call);
+		if (response.kind === 'stream') {
+			return await readStream(ctx, itemIndex, call, response.stream, forwarder);
+		}
+		const result = fromBlocking(response.body);
+		forwarder?.text(result.answer);
+		return result;
+	});
+}
+
+/**
+ * Runs `run` with the item's live-chunk forwarder (when n8n streams the execution), closing it
+ * after the answer, or ending it with the error when the item fails under continue-on-fail.
+ */
+export async function withForwarder(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: (forwarder: ChunkForwarder | undefined) => Promise<MessageResult>,
+): Promise<MessageResult> {
 	const forwarder = chunkForwarder(ctx, itemIndex);
 	try {
-		const response = await send(ctx, call);
-		let result: MessageResult;
-		if (response.kind === 'json') {
-			result = fromBlocking(response.body);
-			forwarder?.text(result.answer);
-		} else {
-			result = await readStream(ctx, itemIndex, call, response.stream, forwarder);
-		}
+		const result = await run(forwarder);
 		await forwarder?.close();
 		return result;
 	} catch (error) {

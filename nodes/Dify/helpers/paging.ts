@@ -1,25 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { paginate, type Page } from '../../shared/paginate';
-
-export const returnAllField: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export const limitField: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-	displayOptions: { show: { returnAll: [false] } },
-};
+import { paginate, readLimit, type Page } from '../../shared/paginate';
 
 /**
  * Reads a Dify list with the item's Return All / Limit through the API's own cursor
@@ -33,17 +14,10 @@ export async function readList<T, C extends string | number>(
 	keyOf?: (item: T) => string | undefined,
 	fixedPageSize = false,
 ): Promise<T[]> {
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
-	if (!returnAll && !(Number.isFinite(limit) && limit >= 1)) {
-		throw new NodeOperationError(ctx.getNode(), 'Limit must be at least 1', {
-			itemIndex,
-			description: 'Set Limit to how many results you want, or turn on Return All.',
-		});
-	}
+	const limit = readLimit(ctx, itemIndex);
 	return await paginate(fetchPage, {
-		returnAll,
-		limit,
+		returnAll: limit === undefined,
+		limit: limit ?? 0,
 		maxPageSize,
 		fixedPageSize,
 		keyOf,

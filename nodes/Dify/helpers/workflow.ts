@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { chunkForwarder, type ChunkForwarder } from '../../shared/chunks';
+import type { ChunkForwarder } from '../../shared/chunks';
 import {
 	difyError,
 	openEventStream,
@@ -8,17 +8,10 @@ import {
 	type RequestSettings,
 } from '../transport';
 import { fromWorkflowBlocking, MessageAggregator, type MessageResult } from './aggregate';
-import { asNodeError, readEvents } from './message';
+import { readEvents, withForwarder, type MessageCall } from './message';
 
-export interface WorkflowRunCall {
-	/** `workflows/run`, or `workflows/{workflow_id}/run` for a pinned version. */
-	path: string;
-	/** The request body without `response_mode`. */
-	body: IDataObject;
-	responseMode: 'streaming' | 'blocking';
-	user: string;
-	settings: RequestSettings;
-	idleTimeoutMs: number;
+/** A run: `path` is `workflows/run`, or `workflows/{workflow_id}/run` for a pinned version. */
+export interface WorkflowRunCall extends MessageCall {
 	/** Keep the per-node trace. */
 	trace: boolean;
 }
@@ -44,7 +37,7 @@ export async function runWorkflow(
 	itemIndex: number,
 	call: WorkflowRunCall,
 ): Promise<MessageResult> {
-	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+	return await withRunForwarder(ctx, itemIndex, async (forwarder) => {
 		const body = { ...call.body, response_mode: call.responseMode };
 		const response = await sendMessage(ctx, call.path, body, call.settings);
 		if (response.kind === 'stream') {
@@ -68,8 +61,21 @@ export async function resumeWorkflow(
 	itemIndex: number,
 	call: ResumeCall,
 ): Promise<MessageResult> {
-	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+	return await withRunForwarder(ctx, itemIndex, async (forwarder) => {
 		return await followRun(ctx, itemIndex, forwarder, call);
+	});
+}
+
+/** `withForwarder`, where a run that ended `failed` is a failed item too. */
+async function withRunForwarder(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: (forwarder: ChunkForwarder | undefined) => Promise<MessageResult>,
+): Promise<MessageResult> {
+	return await withForwarder(ctx, itemIndex, async (forwarder) => {
+		const result = await run(forwarder);
+		assertNotFailed(ctx, itemIndex, result);
+		return result;
 	});
 }
 
@@ -109,24 +115,6 @@ async function readWorkflowStream(
 }
 
 /** Live text for n8n's streaming clients, a failed run as an error, the forwarder always closed. */
-async function withForwarder(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	run: (forwarder: ChunkForwarder | undefined) => Promise<MessageResult>,
-): Promise<MessageResult> {
-	const forwarder = chunkForwarder(ctx, itemIndex);
-	try {
-		const result = await run(forwarder);
-		assertNotFailed(ctx, itemIndex, result);
-		await forwarder?.close();
-		return result;
-	} catch (error) {
-		if (forwarder && ctx.continueOnFail()) await forwarder.fail((error as Error).message);
-		else await forwarder?.close();
-		throw asNodeError(ctx, error, itemIndex);
-	}
-}
-
 /** Dify answers a failed run with 200 and `status: failed`: for the user it is a failure. */
 function assertNotFailed(ctx: IExecuteFunctions, itemIndex: number, result: MessageResult): void {
 	const workflow = result.workflow ?? {};

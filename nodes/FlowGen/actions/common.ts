@@ -107,17 +107,7 @@ export const waitForAgentsField: INodeProperties = {
 		'Whether to wait until the agents stop running (finished, failed, aborted or waiting for a person) and return their new messages and question. Otherwise the node returns once the chat has taken the message.',
 };
 
-/** An Options collection with the given fields, sorted by display name. */
-export function optionsCollection(fields: INodeProperties[]): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
-}
+export { optionsCollection } from '../../shared/options';
 
 interface RawOptions {
 	concurrency?: unknown;

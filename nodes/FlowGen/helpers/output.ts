@@ -1,28 +1,11 @@
 /** Output shapes shared by the FlowGen operations. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { flagStatusMessage, normalizeStatus, withNormalizedStatus } from '../status';
 import type { AgentRunResult, WaitSettings } from './agentRun';
 
 export const HISTORY_UNAVAILABLE_NOTE =
 	"This FlowGen server does not offer message history (GET /chats/{chat_id}/messages answered 405 Method Not Allowed), so the agents' messages and question cannot be returned here. Read them in FlowGen.";
-
-/** Return All / Limit: undefined for all, else the limit (a whole number of at least 1). */
-export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
-	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
-	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`"Limit" must be a whole number of at least 1 (got ${JSON.stringify(limit)})`,
-			{
-				itemIndex,
-			},
-		);
-	}
-	return limit;
-}
 
 /**
  * The item for a send (Message: Send, Human Input: Send):

@@ -3,18 +3,16 @@
  * tests do not depend on the FlowGen half), a one-node workflow runner, the node's load methods
  * run in n8n-core's real LoadOptionsContext, and a check that no output or error leaks the key.
  */
-import { LoadOptionsContext } from 'n8n-core';
-import {
-	Workflow,
-	type IDataObject,
-	type ILoadOptionsFunctions,
-	type INode,
-	type INodeExecutionData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { loadPackage, runWorkflow, singleNode, type RunOptions, type RunResult } from '../../harness';
-import { TestCredentialsHelper } from '../../harness/credentials';
+import {
+	loadOptionsContext,
+	loadPackage,
+	runWorkflow,
+	singleNode,
+	type RunOptions,
+	type RunResult,
+} from '../../harness';
 import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
 import { createDify, DIFY_KEYS, type DifySandbox } from '../../sandbox/dify';
 
@@ -100,40 +98,11 @@ export async function loadMethodContext(
 	parameters: Record<string, unknown>,
 	path = 'inputs',
 ): Promise<ILoadOptionsFunctions> {
-	const pkg = await loadPackage();
-	const node: INode = {
-		id: 'node-1',
+	const workflow = singleNode('dify', parameters as INode['parameters'], {
 		name: NODE,
-		type: pkg.typeName('dify'),
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
 		credentials: { difyApi: { id: 'cred-1', name: 'Dify account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: pkg.nodeTypes,
 	});
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(pkg.credentialTypes, credentials(env, key)),
-		currentNodeParameters: parameters,
-		variables: {},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		userId: 'test-user',
-	} as unknown as IWorkflowExecuteAdditionalData;
-	return new LoadOptionsContext(
-		workflow,
-		workflow.getNode(NODE)!,
-		additionalData,
-		`parameters.${path}`,
-	) as unknown as ILoadOptionsFunctions;
+	return await loadOptionsContext(workflow, NODE, credentials(env, key), `parameters.${path}`);
 }
 
 /** The node type's methods (as n8n looks them up for the editor). */

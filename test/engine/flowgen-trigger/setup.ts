@@ -7,9 +7,9 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { pollRunner, type PollRunner } from '../../harness';
-import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
+import { resetFlowGen, startFlowGen, type FlowGenEnv } from '../flowgen/setup';
+import type { LoggedRequest } from '../../sandbox/core';
 import {
-	createFlowGen,
 	FLOWGEN_KEYS,
 	FLOWGEN_MARKERS,
 	FLOWGEN_PROMPTS,
@@ -25,29 +25,10 @@ export const TRIGGER = 'flowGenTrigger';
 /** Retries off: a failed request fails the poll at once (the tests inject the faults). */
 export const NO_RETRY = { maxRetries: 0, timeout: 10 };
 
-export interface TriggerEnv {
-	server: SandboxServer;
-	documented: FlowGenSandbox;
-	oss: FlowGenSandbox;
-	close(): Promise<void>;
-}
-
-export async function startTriggerEnv(): Promise<TriggerEnv> {
-	const server = new SandboxServer();
-	const documented = createFlowGen(server, { contract: 'documented', mount: '/flowgen' });
-	const oss = createFlowGen(server, { contract: 'oss', mount: '/flowgen-oss' });
-	const url = await server.listen();
-	documented.baseUrl = `${url}/flowgen`;
-	oss.baseUrl = `${url}/flowgen-oss`;
-	return { server, documented, oss, close: () => server.close() };
-}
-
-export function resetTriggerEnv(env: TriggerEnv): void {
-	env.documented.reset();
-	env.oss.reset();
-	env.server.faults.clear();
-	env.server.clearRequests();
-}
+/** The same sandbox as the FlowGen node's tests: both contracts on one server. */
+export type TriggerEnv = FlowGenEnv;
+export const startTriggerEnv = startFlowGen;
+export const resetTriggerEnv = resetFlowGen;
 
 export function credentials(baseUrl: string, apiKey: string = FLOWGEN_KEYS.apiKey) {
 	return { flowGenApi: { baseUrl, authentication: 'apiKey', apiKey } };

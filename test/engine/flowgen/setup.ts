@@ -4,24 +4,17 @@
  * runner, the chat search run in n8n-core's LoadOptionsContext, and a check that no output or
  * error shows a key or token.
  */
-import { LoadOptionsContext } from 'n8n-core';
-import {
-	Workflow,
-	type IDataObject,
-	type ILoadOptionsFunctions,
-	type INode,
-	type INodeExecutionData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import {
+	loadOptionsContext,
 	loadPackage,
 	runWorkflow,
 	singleNode,
 	type RunOptions,
 	type RunResult,
 } from '../../harness';
-import { TestCredentialsHelper, type CredentialsByType } from '../../harness/credentials';
+import type { CredentialsByType } from '../../harness/credentials';
 import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
 import {
 	createFlowGen,
@@ -171,45 +164,19 @@ export async function searchChats(
 		operation: 'get',
 		chatId: { __rl: true, mode: 'list', value: '' },
 	};
-	const node: INode = {
-		id: 'node-1',
+	const workflow = singleNode('flowGen', parameters, {
 		name: NODE,
-		type: pkg.typeName('flowGen'),
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
 		credentials: { flowGenApi: { id: 'cred-1', name: 'FlowGen account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: pkg.nodeTypes,
 	});
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(
-			pkg.credentialTypes,
-			credentials(sandbox.baseUrl, auth),
-		),
-		currentNodeParameters: parameters,
-		variables: {},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		userId: 'test-user',
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const ctx = new LoadOptionsContext(
+	const ctx = await loadOptionsContext(
 		workflow,
-		workflow.getNode(NODE)!,
-		additionalData,
+		NODE,
+		credentials(sandbox.baseUrl, auth),
 		'parameters.chatId',
 	);
 	const type = pkg.nodeTypes.getByNameAndVersion(pkg.typeName('flowGen'), 1);
 	const search = type.methods!.listSearch!.searchChats;
-	return await search.call(ctx as unknown as ILoadOptionsFunctions, filter);
+	return await search.call(ctx, filter);
 }
 
 /** The sandbox's words for statuses that differ per contract. */

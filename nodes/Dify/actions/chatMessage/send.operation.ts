@@ -11,7 +11,7 @@ import {
 	userField,
 } from '../../helpers/fields';
 import { prepareFiles, resolveFiles } from '../../helpers/files';
-import { aboutConversation, conversationIdOf } from '../../helpers/idFields';
+import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
 import { assertRequiredInputs, readInputs, type AppInputs } from '../../helpers/inputs';
 import { runMessage } from '../../helpers/message';
 import { messageItem } from '../../helpers/output';
@@ -64,28 +64,9 @@ const properties: INodeProperties[] = [
 			'Dify keeps the history of each conversation. The output always carries conversation_id for the next message.',
 	},
 	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
+		...conversationIdField,
 		description: 'The conversation to continue; it must belong to the user below',
 		displayOptions: { show: { conversationMode: ['id'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a conversation...',
-				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
-			},
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 45701982-8118-4bc5-8e9b-64562b4555f2',
-			},
-		],
 	},
 	userField,
 	// A continued conversation keeps the inputs it started with (Dify ignores new ones), so the

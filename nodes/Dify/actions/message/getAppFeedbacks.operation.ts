@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../helpers/fields';
-import { limitField, readList, returnAllField } from '../../helpers/paging';
+import { limitField, returnAllField } from '../../../shared/paginate';
+import { readList } from '../../helpers/paging';
 import { getOptions, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 

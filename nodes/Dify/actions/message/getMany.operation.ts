@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
-import { limitField, readList, returnAllField } from '../../helpers/paging';
+import { limitField, returnAllField } from '../../../shared/paginate';
+import { readList } from '../../helpers/paging';
 import { getOptions, getUser, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 

@@ -5,25 +5,11 @@ import { normalizeStatus, type NormalizedStatus } from '../../status';
 import { listChats } from '../../transport';
 import { optionsCollection, readCallOptions, requestOptions } from '../common';
 import { withNormalizedStatus } from '../../status';
-import { readLimit } from '../../helpers/output';
+import { limitField, readLimit, returnAllField } from '../../../shared/paginate';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	returnAllField,
+	limitField,
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readLimit } from '../../helpers/output';
+import { limitField, readLimit, returnAllField } from '../../../shared/paginate';
 import { flagStatusMessage } from '../../status';
 import { getMessages } from '../../transport';
 import {
@@ -14,22 +14,8 @@ import {
 
 const properties: INodeProperties[] = [
 	chatLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	returnAllField,
+	limitField,
 	optionsCollection([
 		{
 			displayName: 'Include Status Messages',
