@@ -565,25 +565,7 @@ async function chatflow(
 		if (!(await e.send({ event: 'workflow_started', ...wf, data: startedData(run) }))) return;
 		if (!(await nodes.run(e, 'start', 'start', 'Start', sysInputs, sysInputs))) return;
 		if (!(await e.send(nodes.started('llm', 'llm', 'LLM', { 'sys.query': m.query })))) return;
-		await streamDeltas(
-			e,
-			m,
-			p,
-			m.query,
-			(answer) => ({
-				event: 'message',
-				...base,
-				id: m.id,
-				answer,
-				from_variable_selector: ['llm', 'text'],
-			}),
-			base,
-			async (partial) => {
-				await e.send(nodes.finished('llm', { text: partial }, 'failed', FAIL_MESSAGE));
-				finishRun(run, 'failed', {}, FAIL_MESSAGE, total(), 2);
-				await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) });
-			},
-		);
+		await streamLlmNode(e, m, p, base, { run, wf, nodes, failedSteps: 2 });
 		if (m.status === 'error' || !e.alive) return;
 		if (m.stopped) {
 			await e.send(
@@ -628,6 +610,36 @@ async function chatflow(
 }
 
 /** The rest of a paused chatflow run, after its form was submitted (GET /workflow/{id}/events). */
+/** The chatflow's LLM node streams the answer; a planned failure fails the node and the run. */
+async function streamLlmNode(
+	e: Sink,
+	m: MessageRecord,
+	p: Plan,
+	base: Record<string, unknown>,
+	flow: { run: WorkflowRunRecord; wf: Record<string, unknown>; nodes: NodeEvents; failedSteps: number },
+): Promise<void> {
+	const { run, wf, nodes } = flow;
+	await streamDeltas(
+		e,
+		m,
+		p,
+		m.query,
+		(answer) => ({
+			event: 'message',
+			...base,
+			id: m.id,
+			answer,
+			from_variable_selector: ['llm', 'text'],
+		}),
+		base,
+		async (partial) => {
+			await e.send(nodes.finished('llm', { text: partial }, 'failed', FAIL_MESSAGE));
+			finishRun(run, 'failed', {}, FAIL_MESSAGE, m.usage?.total_tokens ?? 0, flow.failedSteps);
+			await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) });
+		},
+	);
+}
+
 async function resumeChatflow(
 	e: Sink,
 	run: WorkflowRunRecord,
@@ -647,25 +659,7 @@ async function resumeChatflow(
 		if (!(await e.send({ event: 'workflow_started', ...wf, data: startedData(run, 'resumption') })))
 			return;
 		if (!(await e.send(nodes.started('llm', 'llm', 'LLM', { 'sys.query': m.query })))) return;
-		await streamDeltas(
-			e,
-			m,
-			q,
-			m.query,
-			(answer) => ({
-				event: 'message',
-				...base,
-				id: m.id,
-				answer,
-				from_variable_selector: ['llm', 'text'],
-			}),
-			base,
-			async (partial) => {
-				await e.send(nodes.finished('llm', { text: partial }, 'failed', FAIL_MESSAGE));
-				finishRun(run, 'failed', {}, FAIL_MESSAGE, total(), 3);
-				await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) });
-			},
-		);
+		await streamLlmNode(e, m, q, base, { run, wf, nodes, failedSteps: 3 });
 		if (m.status === 'error' || !e.alive) return;
 		if (!(await e.send(nodes.finished('llm', { text: m.answer })))) return;
 		finishRun(run, 'succeeded', { answer: m.answer }, null, total(), 4);
