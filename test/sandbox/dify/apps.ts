@@ -13,6 +13,8 @@ export const DIFY_KEYS = {
 	workflow: 'app-sbxWorkflow0000000000005',
 	/** A valid key whose app has its API service disabled: every call gets 403 `forbidden`. */
 	disabled: 'app-sbxDisabled0000000000006',
+	/** The recorded `chatreq` chatflow: a required input checked on every turn. */
+	chatReq: 'app-sbxChatReq00000000000007',
 } as const;
 
 export type DifyAppName = keyof typeof DIFY_KEYS;
@@ -78,6 +80,8 @@ export interface AppDef {
 	/** speech_to_text / text_to_speech features (POST /audio-to-text, /text-to-audio). */
 	audio?: boolean;
 	form: InputControl[];
+	/** The conversation variables every new conversation starts with (default: memo, turns). */
+	conversationVariables?: Array<{ name: string; value_type: 'string' | 'number'; value: unknown; description: string }>;
 	disabled?: boolean;
 }
 
@@ -228,6 +232,36 @@ export const APPS: AppDef[] = [
 		retrieverResource: false,
 		form: [],
 		disabled: true,
+	},
+	{
+		// The `chatreq` app of dify-real-1.14.2 (parameters_chatreq.json, conv_variables.json):
+		// Start (required text-input `name`, max 48; optional select `tone`) -> Answer
+		// `Hi {{name}}: {{sys.query}} ({{topic}})`, conversation variable `topic` = "initial".
+		name: 'chatReq',
+		key: DIFY_KEYS.chatReq,
+		id: 'a1000000-0000-4000-8000-000000000007',
+		mode: 'advanced-chat',
+		title: 'Sandbox Chatflow With Required Input',
+		description: 'Chatflow: start (required name) -> answer.',
+		tags: ['sandbox', 'chatflow'],
+		openingStatement: '',
+		suggestedQuestions: [],
+		suggestedAfterAnswer: false,
+		retrieverResource: false,
+		form: [
+			{ type: 'text-input', variable: 'name', label: 'name', required: true, default: '', max_length: 48 },
+			{
+				type: 'select',
+				variable: 'tone',
+				label: 'tone',
+				required: false,
+				default: '',
+				options: ['neutral', 'friendly'],
+			},
+		],
+		conversationVariables: [
+			{ name: 'topic', value_type: 'string', value: 'initial', description: 'a conv var' },
+		],
 	},
 ];
 

@@ -299,13 +299,30 @@ async function chatMessages(call: Call): Promise<void> {
 	}
 	const query = ((queryRaw as string | undefined) ?? '').split('\0').join('');
 	if (!query) throw E.invalidParam('query is required');
+	const chatflowApp = app.mode === 'advanced-chat';
 	let conversation: ConversationRecord | undefined;
 	if (conversationId) {
 		conversation = env.state.conversation(app.key, call.user, conversationId);
-		if (!conversation) throw E.conversationNotExists();
+		// A chatflow answers an unknown, deleted or other user's conversation with 200 and a NEW
+		// conversation (err_conv_not_found.txt, chatreq_other_user_conv.txt). Other chat apps: 404.
+		if (!conversation && !chatflowApp) throw E.conversationNotExists();
 	}
 	const files = resolveFiles(env, app.key, call.user, body.files);
-	const inputs = conversation ? conversation.inputs : prepareInputs(env, app, call.user, rawInputs);
+	// A chatflow checks the inputs sent on EVERY turn and uses them for that turn
+	// (chatreq_continue_noinput.txt, chatreq_continue_new_input.json); the conversation keeps its
+	// first inputs. Other chat apps keep the conversation's inputs, as Dify's docs say.
+	let inputs: Record<string, unknown>;
+	try {
+		inputs =
+			conversation && !chatflowApp
+				? conversation.inputs
+				: prepareInputs(env, app, call.user, rawInputs);
+	} catch (error) {
+		if (chatflowApp && streaming && error instanceof DifyError) {
+			return await streamedInputError(call, error);
+		}
+		throw error;
+	}
 	const autoName = body.auto_generate_name === undefined ? true : body.auto_generate_name !== false;
 
 	const t = now();
@@ -322,7 +339,7 @@ async function chatMessages(call: Call): Promise<void> {
 			updated_at: t,
 			createdSeq: env.state.nextSeq(),
 			updatedSeq: 0,
-			variables: defaultVariables(t),
+			variables: defaultVariables(app, t),
 		};
 		env.state.conversations.push(conversation);
 	}
@@ -344,7 +361,9 @@ async function chatMessages(call: Call): Promise<void> {
 		app.mode === 'agent-chat'
 			? agentAnswer(query)
 			: app.mode === 'advanced-chat'
-				? chatflowAnswer(query, inputs)
+				? app.conversationVariables
+					? templateAnswer(query, inputs, conversation)
+					: chatflowAnswer(query, inputs)
 				: chatAnswer(query, inputs);
 	const p = plan(answer, d);
 	m.retrieverResources = retrieverResources(app, m.id, m.created_at);
@@ -555,6 +574,8 @@ async function chatflow(
 	const wf = { ...base, workflow_run_id: run.id };
 	const nodes = new NodeEvents(wf);
 	try {
+		// chat_streaming.sse: `event: ping` comes first.
+		e.ping();
 		if (p.d.pause) {
 			run.conversationId = conversation.id;
 			run.messageId = m.id;
@@ -594,14 +615,18 @@ async function chatflow(
 				return;
 			finishRun(run, 'succeeded', { answer: m.answer }, null, total(), 3);
 		}
-		if (!(await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) }))) return;
-		await e.send({
-			event: 'message_end',
-			...base,
-			id: m.id,
-			metadata: { usage: m.usage },
-			files: [],
-		});
+		// chat_streaming.sse: `message_end`, then `workflow_finished`.
+		if (
+			!(await e.send({
+				event: 'message_end',
+				...base,
+				id: m.id,
+				metadata: { usage: m.usage },
+				files: [],
+			}))
+		)
+			return;
+		await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) });
 	} finally {
 		if (run.status === 'running')
 			finishRun(run, 'stopped', { answer: m.answer }, 'Client disconnected.', total(), 2);
@@ -677,7 +702,33 @@ async function resumeChatflow(
 	}
 }
 
-function defaultVariables(t: number) {
+/** The chatreq app's Answer node: `Hi {{name}}: {{sys.query}} ({{topic}})` (chatreq_blocking.json). */
+function templateAnswer(query: string, inputs: Record<string, unknown>, c: ConversationRecord): string {
+	const topic = c.variables.find((v) => v.name === 'topic')?.value;
+	return `Hi ${String(inputs.name ?? '')}: ${query} (${String(topic ?? '')})`;
+}
+
+/**
+ * A chatflow streams an input error as HTTP 200: `event: ping`, then an `error` event without
+ * `code` and with `status: 500` (chatreq_missing_input_streaming.sse). Dify then kept the stream
+ * open and silent; the sandbox closes it, so a client that waits for the end is not left hanging.
+ */
+async function streamedInputError(call: Call, error: DifyError): Promise<void> {
+	const task = call.env.state.newTask(call.app.key, call.user, 'message');
+	task.done = true;
+	const e = await Emitter.open(call.ctx, call.env, call.app.key, task);
+	try {
+		e.ping();
+		await e.write({ event: 'error', message: error.message, status: 500 });
+	} finally {
+		e.close();
+	}
+}
+
+function defaultVariables(app: AppDef, t: number) {
+	if (app.conversationVariables) {
+		return app.conversationVariables.map((v) => ({ id: randomUUID(), ...v, created_at: t, updated_at: t }));
+	}
 	return [
 		{
 			id: randomUUID(),

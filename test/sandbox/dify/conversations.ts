@@ -5,7 +5,6 @@
 import type { Router } from '../core';
 import { E } from './errors';
 import { publicFile, publicInputs } from './files';
-import { conversationName } from './chat';
 import { type Call, CHAT_MODES, type Env, api } from './http';
 import { type ConversationRecord, type MessageRecord, UUID_RE, now } from './state';
 
@@ -183,11 +182,8 @@ function renameConversation(call: Call): void {
 	const c = conversationOf(call);
 	const { name, auto_generate: auto } = call.body;
 	if (auto === true) {
-		const first = call.env.state.messages
-			.filter((m) => m.conversationId === c.id)
-			.sort((a, b) => a.seq - b.seq)[0];
-		if (!first) throw E.invalidParam('Conversation has no messages to generate a name from.');
-		c.name = conversationName(first.query);
+		// Naming needs a model; without one Dify answers 200 and keeps the old name
+		// (conv_rename_auto.json, recorded after a manual rename).
 	} else {
 		if (typeof name !== 'string' || !name.trim())
 			throw E.invalidParam('name is required when auto_generate is false');

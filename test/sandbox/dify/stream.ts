@@ -38,6 +38,11 @@ export class Emitter implements Sink {
 		return e;
 	}
 
+	/** An `event: ping` keep-alive now (Dify opens its chatflow streams with one). */
+	ping(): void {
+		if (this.alive) this.w.ping();
+	}
+
 	get stopped(): boolean {
 		return this.task.stopped;
 	}
