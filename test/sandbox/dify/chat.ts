@@ -311,17 +311,11 @@ async function chatMessages(call: Call): Promise<void> {
 	// A chatflow checks the inputs sent on EVERY turn and uses them for that turn
 	// (chatreq_continue_noinput.txt, chatreq_continue_new_input.json); the conversation keeps its
 	// first inputs. Other chat apps keep the conversation's inputs, as Dify's docs say.
-	let inputs: Record<string, unknown>;
-	try {
-		inputs =
-			conversation && !chatflowApp
-				? conversation.inputs
-				: prepareInputs(env, app, call.user, rawInputs);
-	} catch (error) {
-		if (chatflowApp && streaming && error instanceof DifyError) {
-			return await streamedInputError(call, error);
-		}
-		throw error;
+	const inputs =
+		conversation && !chatflowApp ? conversation.inputs : inputsOrError(call, rawInputs);
+	if (inputs instanceof DifyError) {
+		if (chatflowApp && streaming) return await streamedInputError(call, inputs);
+		throw inputs;
 	}
 	const autoName = body.auto_generate_name === undefined ? true : body.auto_generate_name !== false;
 
@@ -699,6 +693,15 @@ async function resumeChatflow(
 	} finally {
 		if (run.status === 'running')
 			finishRun(run, 'stopped', { answer: m.answer }, 'Client disconnected.', total(), 3);
+	}
+}
+
+function inputsOrError(call: Call, raw: unknown): Record<string, unknown> | DifyError {
+	try {
+		return prepareInputs(call.env, call.app, call.user, raw);
+	} catch (error) {
+		if (error instanceof DifyError) return error;
+		throw new DifyError(500, 'internal_server_error', (error as Error).message);
 	}
 }
 
