@@ -700,8 +700,7 @@ function inputsOrError(call: Call, raw: unknown): Record<string, unknown> | Dify
 	try {
 		return prepareInputs(call.env, call.app, call.user, raw);
 	} catch (error) {
-		if (error instanceof DifyError) return error;
-		throw new DifyError(500, 'internal_server_error', (error as Error).message);
+		return error instanceof DifyError ? error : new DifyError(500, 'unknown', (error as Error).message);
 	}
 }
 
