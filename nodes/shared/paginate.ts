@@ -54,6 +54,8 @@ export interface PaginateOptions<T> {
 	keyOf?: (item: T) => string | undefined;
 	/** Called when a guard stopped the list early (a repeated cursor or a page of repeats). */
 	onGuard?: (reason: string) => void;
+	/** A search: stop reading once an item matches (it is the last one returned). */
+	stopAt?: (item: T) => boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function paginate<T, C extends string | number>(
 			}
 			fresh++;
 			if (out.length < wanted) out.push(item);
+			if (options.stopAt?.(item)) return out;
 		}
 		if (fresh === 0) {
 			options.onGuard?.('the page repeated items already read');

@@ -32,6 +32,27 @@ describe('paginate', () => {
 		]);
 	});
 
+	test('stopAt: a search reads no page after the one holding the match', async () => {
+		const api = fakeApi<string>(
+			new Map([
+				[undefined, { items: ['a', 'b'], next: 'b' }],
+				['b', { items: ['c', 'd'], next: 'd' }],
+				['d', { items: ['e'] }],
+			]),
+		);
+		const out = await paginate(api.fetchPage, {
+			returnAll: true,
+			limit: 0,
+			maxPageSize: 2,
+			stopAt: (item) => item === 'c',
+		});
+		expect(out).toEqual(['a', 'b', 'c']);
+		expect(api.calls).toEqual([
+			[undefined, 2],
+			['b', 2],
+		]);
+	});
+
 	test('a limit asks only for what is missing and stops when reached', async () => {
 		const api = fakeApi<string>(
 			new Map([

@@ -11,6 +11,8 @@ export interface AppInputs {
 	inputs: IDataObject;
 	/** Form fields Dify requires, when known (mapped mode carries the form's schema). */
 	required: ResourceMapperField[];
+	/** The variable names of the app's form, when known (mapped mode); undefined in JSON mode. */
+	fields?: string[];
 }
 
 /** Reads the inputs of one item from the mapper or the JSON field; bad JSON is a NodeOperationError. */
@@ -26,7 +28,33 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): AppInputs
 		const value = field?.type === 'number' ? toNumber(raw) : raw;
 		if (!isEmpty(value)) inputs[key] = value as IDataObject[string];
 	}
-	return { inputs, required: schema.filter((f) => f.required && !f.removed) };
+	const fields = schema.filter((f) => !f.removed).map((f) => f.id);
+	return { inputs, required: schema.filter((f) => f.required && !f.removed), fields };
+}
+
+/**
+ * Continuing a conversation: whether the inputs need the conversation's saved ones, that is when
+ * the user gave none, or left a required one empty. An app known to have no inputs needs nothing.
+ */
+export function needsSavedInputs({ inputs, required, fields }: AppInputs): boolean {
+	if (fields?.length === 0) return false;
+	return Object.keys(inputs).length === 0 || required.some((f) => isEmpty(inputs[f.id]));
+}
+
+/**
+ * The inputs the user left empty, filled from a conversation's saved inputs (GET /conversations
+ * lists them): a chatflow checks its required inputs on every turn, and the saved ones are what
+ * the conversation started with. Only plain values are taken (a saved file is not in the shape
+ * Dify accepts as an input), and only the app's current fields when the form is known.
+ */
+export function withSavedInputs(given: AppInputs, saved: IDataObject | undefined): AppInputs {
+	const inputs: IDataObject = { ...given.inputs };
+	for (const [key, value] of Object.entries(saved ?? {})) {
+		if (!isEmpty(inputs[key]) || isEmpty(value) || typeof value === 'object') continue;
+		if (given.fields && !given.fields.includes(key)) continue;
+		inputs[key] = value;
+	}
+	return { ...given, inputs };
 }
 
 /** "Map Automatically": the item's own fields with the form's variable names. */

@@ -304,7 +304,7 @@ describe('Chat Message -> Send (Chatflow app)', () => {
 describe('Conversations', () => {
 	const KEY = DIFY_KEYS.chat;
 
-	test('continue by ID: the conversation keeps its first inputs', async () => {
+	test('continue by ID: the mapped inputs are sent (this chat app answers with its first ones)', async () => {
 		const first = await runDify(env, send(), { key: KEY });
 		const conversationId = jsonOf(first)[0].conversation_id as string;
 		env.server.clearRequests();
@@ -322,10 +322,11 @@ describe('Conversations', () => {
 			answer: 'Echo: again (for Ann)',
 			conversation_id: conversationId,
 		});
-		// Inputs are hidden (and not sent) when continuing by ID: Dify keeps the first ones.
+		// The inputs are sent on every turn (a Chatflow uses them for the turn: conversationInputs.test.ts);
+		// the sandbox's basic chat app keeps the first ones, as Dify's docs say.
 		expect(difyRequests(env)[0].body).toEqual({
 			query: 'again',
-			inputs: {},
+			inputs: { name: 'Zed' },
 			user: 'alice',
 			conversation_id: conversationId,
 			auto_generate_name: true,

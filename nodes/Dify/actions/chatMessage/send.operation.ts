@@ -12,7 +12,20 @@ import {
 } from '../../helpers/fields';
 import { prepareFiles, resolveFiles } from '../../helpers/files';
 import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
-import { assertRequiredInputs, readInputs, type AppInputs } from '../../helpers/inputs';
+import {
+	checkContinued,
+	findConversation,
+	latestConversation,
+	notAConversationOfTheUser,
+	type AskedConversation,
+} from '../../helpers/conversations';
+import {
+	assertRequiredInputs,
+	needsSavedInputs,
+	readInputs,
+	withSavedInputs,
+	type AppInputs,
+} from '../../helpers/inputs';
 import { runMessage } from '../../helpers/message';
 import { messageItem } from '../../helpers/output';
 import {
@@ -22,7 +35,7 @@ import {
 	requestSettings,
 	requiredString,
 } from '../../helpers/params';
-import { difyRequest, type RequestSettings } from '../../transport';
+import type { RequestSettings } from '../../transport';
 
 type ConversationMode = 'new' | 'id' | 'latest';
 
@@ -69,16 +82,14 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { conversationMode: ['id'] } },
 	},
 	userField,
-	// A continued conversation keeps the inputs it started with (Dify ignores new ones), so the
-	// inputs are only asked for when a conversation may start.
-	...[
-		inputsModeField,
-		{
-			...inputsMapperField,
-			hint: 'Used when a conversation starts; a continued conversation keeps its first inputs.',
-		},
-		inputsJsonField,
-	].map(hiddenWhenContinuingById),
+	// Sent on every turn: a Chatflow checks its required inputs on every turn and uses new values
+	// for that turn (dify-real-1.14.2: chatreq_continue_noinput.txt, chatreq_continue_new_input.json).
+	inputsModeField,
+	{
+		...inputsMapperField,
+		hint: "Sent with every message: Dify uses them for this turn. Continuing, what is left empty is filled from the conversation's own inputs.",
+	},
+	inputsJsonField,
 	{
 		...responseModeField,
 		hint: 'Agent apps only stream: with Blocking the node streams for them anyway.',
@@ -93,6 +104,15 @@ const properties: INodeProperties[] = [
 			description: 'Whether Dify names a new conversation from its first message',
 		},
 		{
+			displayName: 'Accept a New Conversation',
+			name: 'acceptNewConversation',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to go on when Dify starts a new conversation instead of continuing the one asked for (an unknown, deleted or another user's conversation): the output then has conversationStarted: true and why. Off, the item fails.",
+			displayOptions: { hide: { '/conversationMode': ['new'] } },
+		},
+		{
 			displayName: 'Workflow ID',
 			name: 'workflowId',
 			type: 'string',
@@ -103,21 +123,21 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-function hiddenWhenContinuingById(field: INodeProperties): INodeProperties {
-	return {
-		...field,
-		displayOptions: { ...field.displayOptions, hide: { conversationMode: ['id'] } },
-	};
-}
-
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chatMessage'], operation: ['send'] } },
 	properties,
 );
 
 interface SendOptions {
+	acceptNewConversation?: boolean;
 	autoGenerateName?: boolean;
 	workflowId?: string;
+}
+
+/** The conversation to continue (none: a new one) and the inputs to send with the message. */
+interface Turn {
+	conversation?: AskedConversation;
+	inputs: AppInputs;
 }
 
 /** POST /chat-messages: a message in a new or continued conversation (chat, agent, chatflow apps). */
@@ -130,12 +150,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Dify needs the message text. Map it from the incoming data, e.g. {{ $json.chatInput }}.',
 	);
 	const mode = this.getNodeParameter('conversationMode', itemIndex, 'new') as ConversationMode;
-	let conversationId: string | undefined;
-	if (mode === 'id') {
-		conversationId = conversationIdOf(this, itemIndex);
-	}
-	const inputs: AppInputs = mode === 'id' ? { inputs: {}, required: [] } : readInputs(this, itemIndex);
-	if (mode === 'new') assertRequiredInputs(this, itemIndex, inputs);
+	const askedId = mode === 'id' ? conversationIdOf(this, itemIndex) : undefined;
+	const given = readInputs(this, itemIndex);
+	if (mode === 'new') assertRequiredInputs(this, itemIndex, given);
 	const files = prepareFiles(this, itemIndex);
 	const user = getUser(this, itemIndex);
 	const options = getOptions(this, itemIndex) as ReturnType<typeof getOptions> & SendOptions;
@@ -143,13 +160,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		| 'streaming'
 		| 'blocking';
 	const settings = requestSettings(options);
+	const acceptNew = options.acceptNewConversation ?? false;
 
-	if (mode === 'latest') {
-		conversationId = await latestConversation(this, user, settings);
-		if (!conversationId) assertRequiredInputs(this, itemIndex, inputs);
-	}
-	const body: IDataObject = { query, inputs: inputs.inputs, user };
-	if (conversationId) body.conversation_id = conversationId;
+	const turn: Turn =
+		mode === 'new'
+			? { inputs: given }
+			: mode === 'latest'
+				? await latestTurn(this, user, given, settings)
+				: await turnById(this, itemIndex, { id: askedId!, user }, given, { settings, acceptNew });
+	assertRequiredInputs(this, itemIndex, turn.inputs);
+
+	const body: IDataObject = { query, inputs: turn.inputs.inputs, user };
+	if (turn.conversation) body.conversation_id = turn.conversation.id;
 	if (files.length) body.files = await resolveFiles(this, itemIndex, files, user, settings);
 	body.auto_generate_name = options.autoGenerateName ?? true;
 	if (options.workflowId?.trim()) body.workflow_id = options.workflowId.trim();
@@ -163,22 +185,40 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			settings,
 			idleTimeoutMs: idleTimeoutMs(options),
 		});
-	const result = mode === 'id' ? await aboutConversation(this, itemIndex, { id: conversationId!, user }, send) : await send();
-	return { json: messageItem(result, options.simplify ?? true) };
+	const result =
+		mode === 'id' ? await aboutConversation(this, itemIndex, turn.conversation!, send) : await send();
+	const startedInstead =
+		turn.conversation &&
+		checkContinued(this, itemIndex, turn.conversation, result.conversation_id, acceptNew);
+	return { json: { ...messageItem(result, options.simplify ?? true), ...startedInstead } };
 }
 
-/** The user's most recently updated conversation (GET /conversations), if any. */
-async function latestConversation(
+/** Continue the User's Latest: the conversation and its saved inputs come from one lookup. */
+async function latestTurn(
 	ctx: IExecuteFunctions,
 	user: string,
+	given: AppInputs,
 	settings: RequestSettings,
-): Promise<string | undefined> {
-	const page = await difyRequest<{ data?: Array<{ id?: string }> }>(
-		ctx,
-		'GET',
-		'conversations',
-		{ qs: { user, limit: 1, sort_by: '-updated_at' } },
-		settings,
-	);
-	return page.data?.[0]?.id;
+): Promise<Turn> {
+	const latest = await latestConversation(ctx, user, settings);
+	if (typeof latest?.id !== 'string') return { inputs: given };
+	return { conversation: { id: latest.id, user, latest: true }, inputs: withSavedInputs(given, latest.inputs) };
+}
+
+/**
+ * Continue by ID. The conversation is looked up only when its saved inputs are needed; not finding
+ * it among the user's means Dify would not continue it.
+ */
+async function turnById(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	conversation: AskedConversation,
+	given: AppInputs,
+	{ settings, acceptNew }: { settings: RequestSettings; acceptNew: boolean },
+): Promise<Turn> {
+	if (!needsSavedInputs(given)) return { conversation, inputs: given };
+	const saved = await findConversation(ctx, conversation.user, conversation.id, settings);
+	if (saved) return { conversation, inputs: withSavedInputs(given, saved.inputs) };
+	if (!acceptNew) throw notAConversationOfTheUser(ctx, itemIndex, conversation);
+	return { conversation, inputs: given };
 }

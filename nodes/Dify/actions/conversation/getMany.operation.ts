@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { limitField, returnAllField } from '../../../shared/paginate';
 import { readList } from '../../helpers/paging';
 import { getOptions, getUser, requestSettings } from '../../helpers/params';
-import { difyRequest } from '../../transport';
+import { conversationKey, conversationPages } from '../../helpers/conversations';
 
 const properties: INodeProperties[] = [
 	userField,
@@ -33,30 +33,18 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface ConversationPage {
-	has_more?: boolean;
-	data?: IDataObject[];
-}
-
 /** GET /conversations, paged with `last_id`: one item per conversation of the user. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const user = getUser(this, itemIndex);
 	const options = getOptions(this, itemIndex) as ReturnType<typeof getOptions> & { sortBy?: string };
 	const settings = requestSettings(options);
 	const sortBy = options.sortBy || '-updated_at';
-	const conversations = await readList<IDataObject, string>(
+	const conversations = await readList(
 		this,
 		itemIndex,
 		100,
-		async (lastId, limit) => {
-			const qs: IDataObject = { user, limit, sort_by: sortBy };
-			if (lastId) qs.last_id = lastId;
-			const page = await difyRequest<ConversationPage>(this, 'GET', 'conversations', { qs }, settings);
-			const items = page.data ?? [];
-			const last = items[items.length - 1];
-			return { items, next: page.has_more && typeof last?.id === 'string' ? last.id : undefined };
-		},
-		(c) => (typeof c.id === 'string' ? c.id : undefined),
+		conversationPages(this, user, sortBy, settings),
+		conversationKey,
 	);
 	return conversations.map((json) => ({ json }));
 }
