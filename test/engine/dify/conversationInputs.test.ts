@@ -130,6 +130,22 @@ describe('a Chatflow with a required input, in every conversation mode', () => {
 		]);
 	});
 
+	test.each(['blocking', 'streaming'])(
+		"%s: inputs Dify refuses (JSON without the required one): Dify's own message",
+		async (responseMode) => {
+			const id = await startConversation();
+			const result = await runDify(
+				env,
+				send({ query: 'again', inputsMode: 'json', inputsJson: '{"tone": "friendly"}', responseMode, ...byId(id) }),
+				{ key: KEY },
+			);
+			// Blocking: 400 invalid_param (chatreq_continue_noinput.txt); streaming: HTTP 200 and an
+			// error event with status 500 and no code (chatreq_missing_input_streaming.sse).
+			expect(result.error?.message).toBe('Dify: name is required in input form');
+			expect(requests().map((r) => r[1])).toEqual(['/v1/chat-messages']);
+		},
+	);
+
 	test("Continue the User's Latest, inputs left empty: one lookup gives the conversation and its inputs", async () => {
 		const id = await startConversation();
 		const result = await runDify(
@@ -226,7 +242,7 @@ describe('conversation continuity: Dify answering in another conversation', () =
 		// The conversation is deleted elsewhere between the lookup and the message.
 		env.server.faults.add({
 			match: { method: 'POST', route: '/chat-messages' },
-			fault: { type: 'latency', ms: 300 },
+			fault: { type: 'latency', ms: 1500 },
 			times: 1,
 		});
 		const running = runDify(env, send({ conversationMode: 'latest' }), { key: KEY });
