@@ -1,12 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { difyRequest, type DifyContext } from '../transport';
-
-interface ConversationPage {
-	has_more?: boolean;
-	data?: Array<{ id: string; name?: string; updated_at?: number }>;
-}
+import { conversationPages } from '../helpers/conversations';
+import { DEFAULT_SETTINGS, type DifyContext } from '../transport';
 
 /** The user's conversations (GET /conversations), newest activity first, filtered by name. */
 export async function searchConversations(
@@ -15,18 +11,18 @@ export async function searchConversations(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const user = currentUser(this);
-	const qs: Record<string, string | number> = { user, limit: 100, sort_by: '-updated_at' };
-	if (paginationToken) qs.last_id = paginationToken;
-	const page = await difyRequest<ConversationPage>(this as unknown as DifyContext, 'GET', 'conversations', {
-		qs,
-	});
-	const conversations = page.data ?? [];
+	const fetchPage = conversationPages(this as unknown as DifyContext, user, '-updated_at', DEFAULT_SETTINGS);
+	const { items, next } = await fetchPage(paginationToken, 100);
 	const needle = filter?.trim().toLowerCase();
-	const results = conversations
+	const results = items
+		.filter((c) => typeof c.id === 'string')
 		.filter((c) => !needle || `${c.name ?? ''} ${c.id}`.toLowerCase().includes(needle))
-		.map((c) => ({ name: c.name ? `${c.name} (${c.id.slice(0, 8)})` : c.id, value: c.id }));
-	const last = conversations[conversations.length - 1];
-	return { results, paginationToken: page.has_more && last ? last.id : undefined };
+		.map((c) => {
+			const id = c.id as string;
+			const name = typeof c.name === 'string' && c.name ? c.name : '';
+			return { name: name ? `${name} (${id.slice(0, 8)})` : id, value: id };
+		});
+	return { results, paginationToken: next };
 }
 
 function currentUser(ctx: ILoadOptionsFunctions): string {
