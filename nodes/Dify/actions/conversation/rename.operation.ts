@@ -14,7 +14,8 @@ const properties: INodeProperties[] = [
 		name: 'autoGenerate',
 		type: 'boolean',
 		default: false,
-		description: "Whether Dify names the conversation from its messages instead of the name below",
+		description:
+			"Whether Dify names the conversation from its messages instead of the name below (Dify needs a model for it; without one it keeps the current name)",
 	},
 	{
 		displayName: 'Name',
