@@ -15,6 +15,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { writePollState } from '../../shared/pollState';
+
 export const STATE_VERSION = 1;
 /** The static-data key (one trigger node's static data is its own). */
 const KEY = 'difyTrigger';
@@ -87,12 +89,8 @@ export function readState(staticData: IDataObject): DifyTriggerState {
 	return state;
 }
 
-/** Stores the state as plain JSON, only when it changed (n8n then need not save the workflow). */
 export function writeState(staticData: IDataObject, next: DifyTriggerState): boolean {
-	const json = JSON.stringify(next);
-	if (JSON.stringify(staticData[KEY] ?? null) === json) return false;
-	staticData[KEY] = JSON.parse(json) as IDataObject;
-	return true;
+	return writePollState(staticData, KEY, next);
 }
 
 /** Whether an entry at `at` with `id` is newer than the mark. */
