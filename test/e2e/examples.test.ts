@@ -33,6 +33,7 @@ const EXAMPLES = fs
 
 /** The examples each test below runs. A new example needs a test here. */
 const TESTED = [
+	'dislike-escalation.json',
 	'support-reply.json',
 	'scheduled-batch-generation.json',
 	'live-streaming.json',
@@ -345,6 +346,81 @@ describeE2E('real n8n: the example workflows', () => {
 			}
 		},
 		// The CLI run, up to a minute until the trigger's next poll, the agents: more than the others.
+		2 * E2E_TIMEOUT_MS,
+	);
+	it(
+		'dislike-escalation.json: a customer dislikes an answer, the Dify Trigger fires once, the conversation reaches a person',
+		async () => {
+			const id = idOf('dislike-escalation.json');
+			const dify = async (path: string, body: Record<string, unknown>) => {
+				const response = await fetch(`${e2e.sandbox.difyBaseUrl}/${path}`, {
+					method: 'POST',
+					headers: {
+						Authorization: `Bearer ${DIFY_KEYS.chat}`,
+						'Content-Type': 'application/json',
+					},
+					body: JSON.stringify(body),
+				});
+				expect(response.status).toBe(200);
+				return (await response.json()) as Record<string, unknown>;
+			};
+			const polls = () =>
+				e2e.sandbox.server.requests.filter((r) => r.route === '/app/feedbacks').length;
+			// Activation polls once: the feedback list is empty, nothing fires.
+			await e2e.activate(id);
+			try {
+				await until(() => polls() >= 1, 60_000, 'the activation poll');
+				expect(await e2e.executions(id)).toEqual([]);
+				const first = await dify('chat-messages', {
+					query: 'Where is my parcel?',
+					inputs: {},
+					user: 'erin',
+					response_mode: 'blocking',
+				});
+				const second = await dify('chat-messages', {
+					query: 'That does not help',
+					inputs: {},
+					user: 'erin',
+					response_mode: 'blocking',
+					conversation_id: first.conversation_id,
+				});
+				await dify(`messages/${String(second.message_id)}/feedbacks`, {
+					rating: 'dislike',
+					user: 'erin',
+					content: 'useless',
+				});
+
+				const done = await e2e.waitForExecution(id, (e) => e.finished, 150_000);
+				expect(done.status).toBe('success');
+				expect(nodeOutput(done.data, 'Dify Trigger')).toEqual([
+					expect.objectContaining({
+						event: 'newFeedback',
+						rating: 'dislike',
+						content: 'useless',
+						user: 'erin',
+						conversationId: first.conversation_id,
+						messageId: second.message_id,
+					}),
+				]);
+				expect(nodeOutput(done.data, 'Escalation')).toEqual([
+					{
+						subject: 'Disliked answer for erin',
+						disliked: second.answer,
+						comment: 'useless',
+						text: `Customer: Where is my parcel?\nBot: ${String(first.answer)}\n\nCustomer: That does not help\nBot: ${String(second.answer)}`,
+						conversationId: first.conversation_id,
+					},
+				]);
+				// Exactly once: the trigger's next poll (within a minute) finds nothing new.
+				const polls = () =>
+					e2e.sandbox.server.requests.filter((r) => r.route === '/app/feedbacks').length;
+				const seen = polls();
+				await until(() => polls() > seen, 90_000, 'the next poll');
+				expect(await e2e.executions(id)).toHaveLength(1);
+			} finally {
+				await e2e.deactivate(id);
+			}
+		},
 		2 * E2E_TIMEOUT_MS,
 	);
 });
