@@ -161,7 +161,7 @@ describe('a stream with only keep-alive pings for a long time stays alive', () =
 			key: DIFY_KEYS.workflow,
 		});
 		expect(errorOf(result).message).toBe(
-			'Dify: the answer stream went quiet for 1 s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.',
+			'Dify: nothing arrived on the answer stream for 1 s, so the node gave up on it. Dify sends keep-alive pings only about every 10 s, so a "Stream Idle Timeout" this short can give up on a healthy stream: raise it above 10 s.',
 		);
 	});
 });

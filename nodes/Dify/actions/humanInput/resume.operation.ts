@@ -3,7 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { includeTraceOption, workflowRunIdField } from '../../helpers/idFields';
-import { getOptions, getUser, idleTimeoutMs, requestSettings, requiredString } from '../../helpers/params';
+import {
+	getOptions,
+	getUser,
+	idleTimeoutMs,
+	maxWaitMs,
+	requestSettings,
+	requiredString,
+} from '../../helpers/params';
 import { resumeWorkflow, workflowItem } from '../../helpers/workflow';
 
 const properties: INodeProperties[] = [
@@ -12,7 +19,7 @@ const properties: INodeProperties[] = [
 		...userField,
 		description: 'The end user who started the run (Dify only shows a run to its own user)',
 	},
-	optionsCollection(['maxRetries', 'streamIdleTimeout', 'timeout'], [includeTraceOption]),
+	optionsCollection(['maxRetries', 'maxWait', 'streamIdleTimeout', 'timeout'], [includeTraceOption]),
 ];
 
 export const description = updateDisplayOptions(
@@ -42,6 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		user,
 		settings: requestSettings(options),
 		idleTimeoutMs: idleTimeoutMs(options),
+		maxWaitMs: maxWaitMs(options),
 		trace,
 	});
 	return { json: workflowItem(result, trace) };
