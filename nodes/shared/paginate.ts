@@ -54,6 +54,11 @@ export interface PaginateOptions<T> {
 	keyOf?: (item: T) => string | undefined;
 	/** Called when a guard stopped the list early (a repeated cursor or a page of repeats). */
 	onGuard?: (reason: string) => void;
+	/**
+	 * Keeps only the items it accepts, for a filter the API refuses: pages are then read at the
+	 * largest size, and a page with no match does not end the list.
+	 */
+	filter?: (item: T) => boolean;
 }
 
 /**
@@ -70,11 +75,11 @@ export async function paginate<T, C extends string | number>(
 	const seenCursors = new Set<C>();
 	const seenKeys = new Set<string>();
 	let cursor: C | undefined;
-	const fixedSize = Math.min(options.maxPageSize, wanted);
+	const { filter } = options;
+	const fixedSize = filter ? options.maxPageSize : Math.min(options.maxPageSize, wanted);
 	while (out.length < wanted) {
-		const pageSize = options.fixedPageSize
-			? fixedSize
-			: Math.min(options.maxPageSize, wanted - out.length);
+		const pageSize =
+			options.fixedPageSize || filter ? fixedSize : Math.min(options.maxPageSize, wanted - out.length);
 		const page = await fetchPage(cursor, pageSize);
 		if (page.items.length === 0) break;
 		let fresh = 0;
@@ -85,7 +90,7 @@ export async function paginate<T, C extends string | number>(
 				seenKeys.add(key);
 			}
 			fresh++;
-			if (out.length < wanted) out.push(item);
+			if (out.length < wanted && (!filter || filter(item))) out.push(item);
 		}
 		if (fresh === 0) {
 			options.onGuard?.('the page repeated items already read');

@@ -314,6 +314,29 @@ describe('Workflow -> Get Logs', () => {
 		expect(jsonOf(failed).map((l) => (l.workflow_run as Record<string, unknown>).error)).toEqual([FAIL_MESSAGE]);
 	});
 
+	test('Status Paused: not sent to Dify (it answers 400), the node keeps the paused runs across pages', async () => {
+		// Dify lists paused runs but refuses status=paused (err_wf_logs_status_paused.txt).
+		await seedRuns(env, KEY, 'alice', ['#pause first', '#pause second', '#pause third']);
+		await seedRuns(env, KEY, 'alice', range(120, 'done'));
+		env.server.clearRequests();
+		const result = await runDify(
+			env,
+			{ resource: 'workflow', operation: 'getLogs', limit: 2, filters: { status: 'paused', keyword: 'e' } },
+			{ key: KEY },
+		);
+		expect(result.error).toBeUndefined();
+		const paused = env.dify.runsOf(KEY).filter((r) => r.status === 'paused');
+		expect(paused).toHaveLength(3);
+		const logs = jsonOf(result).map((l) => l.workflow_run as Record<string, unknown>);
+		expect(logs.map((r) => r.status)).toEqual(['paused', 'paused']);
+		// Newest first: the 120 finished runs fill page 1 and part of page 2.
+		expect(new Set(logs.map((r) => r.id))).toEqual(new Set(paused.slice(1).map((r) => r.id)));
+		expect(difyRequests(env).map((r) => r.query)).toEqual([
+			{ keyword: 'e', page: '1', limit: '100' },
+			{ keyword: 'e', page: '2', limit: '100' },
+		]);
+	});
+
 	test('a date that does not parse fails before any request, naming the filter', async () => {
 		const result = await runDify(
 			env,
