@@ -14,6 +14,7 @@ import {
 	runDify,
 	startDify,
 	type DifyEnv,
+	STOP_NOTE,
 } from './setup';
 
 const KEY = DIFY_KEYS.workflow;
@@ -240,7 +241,7 @@ describe('Workflow -> Get Run / Stop', () => {
 		}
 		expect(taskId).toBeDefined();
 		const stopped = await runDify(env, { resource: 'workflow', operation: 'stop', taskId, user: 'alice' }, { key: KEY });
-		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success' }]);
+		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success', note: STOP_NOTE }]);
 		const stop = difyRequests(env, '/workflows/tasks/')[0];
 		expect([stop.path, stop.body]).toEqual([`/v1/workflows/tasks/${taskId}/stop`, { user: 'alice' }]);
 		const result = await running;
@@ -249,6 +250,61 @@ describe('Workflow -> Get Run / Stop', () => {
 			task_id: taskId,
 			status: 'stopped',
 			error: 'Workflow execution stopped by user.',
+		});
+	});
+});
+
+describe('Workflow -> Stop with the Workflow Run ID: the run status after the stop says what it did', () => {
+	const stop = (taskId: string, workflowRunId: string) =>
+		runDify(env, { resource: 'workflow', operation: 'stop', taskId, workflowRunId, user: 'alice' }, { key: KEY });
+
+	test('a running streamed run: stopped', async () => {
+		env.dify.setStreamDelay(100, KEY);
+		const running = runDify(env, run('{"text": "a b c d e f g h i j"}'), { key: KEY });
+		let record: ReturnType<DifyEnv['dify']['runsOf']>[number] | undefined;
+		for (let i = 0; i < 100 && !record; i++) {
+			await new Promise((r) => setTimeout(r, 10));
+			record = env.dify.runsOf(KEY).find((r) => r.status === 'running');
+		}
+		expect(record).toBeDefined();
+		const stopped = await stop(record!.taskId, record!.id);
+		expect(jsonOf(stopped)).toEqual([
+			{
+				task_id: record!.taskId,
+				result: 'success',
+				note: STOP_NOTE,
+				workflow_run_id: record!.id,
+				run_status: 'stopped',
+				outcome: 'The run is stopped (its status after the stop request).',
+			},
+		]);
+		expect((await running).error).toBeUndefined();
+	});
+
+	test('a paused run: Dify says success, the run stays paused, and the item says so', async () => {
+		// stop_wf_paused_run.txt, wf_run_after_stop_paused.json
+		const paused = await runDify(env, run('{"text": "#pause hold"}', { responseMode: 'blocking' }), { key: KEY });
+		const { task_id: taskId, workflow_run_id: runId } = jsonOf(paused)[0] as { task_id: string; workflow_run_id: string };
+		env.server.clearRequests();
+		const stopped = await stop(taskId, runId);
+		expect(jsonOf(stopped)[0]).toMatchObject({
+			result: 'success',
+			run_status: 'paused',
+			outcome: 'The run is still paused: Dify accepts a stop for a run waiting at a Human Input form but leaves it paused.',
+		});
+		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([
+			['POST', `/v1/workflows/tasks/${taskId}/stop`],
+			['GET', `/v1/workflows/run/${runId}`],
+		]);
+	});
+
+	test('a finished run: already ended, the stop changed nothing', async () => {
+		const done = await runDify(env, run('{"text": "quick"}', { responseMode: 'blocking' }), { key: KEY });
+		const { task_id: taskId, workflow_run_id: runId } = jsonOf(done)[0] as { task_id: string; workflow_run_id: string };
+		const stopped = await stop(taskId, runId);
+		expect(jsonOf(stopped)[0]).toMatchObject({
+			run_status: 'succeeded',
+			outcome: 'The run had already ended (succeeded); the stop changed nothing.',
 		});
 	});
 });
