@@ -3,6 +3,7 @@
  * variables, feedback. Everything is scoped per (app, user) like Dify.
  */
 import type { Router } from '../core';
+import { appByKey } from './apps';
 import { E } from './errors';
 import { publicFile, publicInputs } from './files';
 import { conversationName } from './chat';
@@ -83,6 +84,8 @@ function listConversations(call: Call): void {
 	});
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 function conversationOf(call: Call): ConversationRecord {
 	const id = call.ctx.params.conversation_id;
 	const c = UUID_RE.test(id) ? call.env.state.conversation(call.app.key, call.user, id) : undefined;
@@ -94,7 +97,9 @@ export function messageBody(m: MessageRecord): Record<string, unknown> {
 	return {
 		id: m.id,
 		conversation_id: m.conversationId ?? null,
-		parent_message_id: m.parentMessageId,
+		// A chatflow's messages all carry the nil UUID (messages.json, messages_page2.json).
+		parent_message_id:
+			appByKey(m.appKey)?.mode === 'advanced-chat' ? NIL_UUID : m.parentMessageId,
 		inputs: publicInputs(m.inputs),
 		query: m.query,
 		answer: m.answer,
@@ -140,13 +145,8 @@ export function messageBody(m: MessageRecord): Record<string, unknown> {
 			created_at: t.created_at,
 		})),
 		created_at: m.created_at,
+		// No token, price or latency fields in 1.14.2's message list (messages.json).
 		extra_contents: [],
-		message_tokens: m.usage?.prompt_tokens ?? 0,
-		answer_tokens: m.usage?.completion_tokens ?? 0,
-		total_tokens: m.usage?.total_tokens ?? 0,
-		provider_response_latency: m.usage?.latency ?? 0,
-		total_price: m.usage?.total_price ?? '0',
-		currency: 'USD',
 	};
 }
 

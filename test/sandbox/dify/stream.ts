@@ -19,9 +19,9 @@ export class Emitter implements Sink {
 	) {}
 
 	/**
-	 * Opens the stream. Dify's run and message streams open with one `event: ping`
-	 * (wf_streaming.sse, chat_streaming.sse, hitl_pause.sse); the events route of a finished run
-	 * does not (hitl_events_finished.txt): `firstPing: false`.
+	 * Opens the stream. `firstPing`: Dify 1.14.2's workflow and chatflow streams open with one
+	 * `event: ping` (wf_streaming.sse, chat_streaming.sse, hitl_pause.sse); the events route of a
+	 * finished run does not (hitl_events_finished.txt). No recording shows the other apps' streams.
 	 */
 	static async open(
 		ctx: RequestContext,
@@ -29,7 +29,7 @@ export class Emitter implements Sink {
 		appKey: string,
 		task: TaskRecord,
 		slowMs?: number,
-		firstPing = true,
+		firstPing = false,
 	) {
 		const w = ctx.sse();
 		const delayMs = slowMs ?? env.knobs.streamDelay.get(appKey) ?? env.knobs.defaultStreamDelay;
@@ -108,7 +108,7 @@ export async function streamInputError(
 	task: TaskRecord,
 	message: string,
 ): Promise<void> {
-	const e = await Emitter.open(ctx, env, appKey, task);
+	const e = await Emitter.open(ctx, env, appKey, task, undefined, true);
 	try {
 		await e.send({ event: 'error', message, status: 500 });
 	} finally {

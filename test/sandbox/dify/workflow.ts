@@ -111,7 +111,7 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 		call.ctx.json(200, { task_id: task.id, workflow_run_id: run.id, data: blockingData(run) });
 		return;
 	}
-	const e = await Emitter.open(call.ctx, env, app.key, task, d.slowMs);
+	const e = await Emitter.open(call.ctx, env, app.key, task, d.slowMs, true);
 	const nodes = new NodeEvents(base);
 	try {
 		if (d.pause) {
@@ -264,16 +264,21 @@ function logs(call: Call): void {
 	const before = isoParam(q.created_at__before, 'created_at__before');
 	const after = isoParam(q.created_at__after, 'created_at__after');
 	const list = call.env.state.runs
-		.filter((r) => r.appKey === call.app.key)
+		// A chatflow's runs are not listed: its key gets an empty page (err_workflow_logs_with_chatflow_key.txt).
+		.filter((r) => r.appKey === call.app.key && r.mode === 'workflow')
 		.filter((r) => !q.status || r.status === q.status)
 		.filter((r) => !q.created_by_end_user_session_id || r.user === q.created_by_end_user_session_id)
 		.filter((r) => before === undefined || r.created_at <= before)
 		.filter((r) => after === undefined || r.created_at >= after)
 		.filter(
+			// The keyword matches input text, the end user's session id and the run id too
+			// (wf_logs_hitl_keyword.json, wf_logs_hitl_keyword_session.json).
 			(r) =>
 				!q.keyword ||
 				JSON.stringify(publicInputs(r.inputs)).includes(q.keyword) ||
-				JSON.stringify(r.outputs).includes(q.keyword),
+				JSON.stringify(r.outputs).includes(q.keyword) ||
+				r.user.includes(q.keyword) ||
+				r.id.includes(q.keyword),
 		)
 		.sort((a, b) => b.seq - a.seq);
 	const slice = list.slice((page - 1) * limit, page * limit);
