@@ -2,6 +2,8 @@
  * The Dify sandbox's workflow app and Human Input over real sockets: /workflows/run (blocking,
  * streaming, failing, stopped, pinned), run detail, logs, pause -> form -> resume.
  */
+import { sleep } from 'n8n-workflow';
+
 import { type Sandbox, startSandbox } from './index';
 import { DIFY_KEYS, DIFY_WORKFLOW_IDS, FAIL_MESSAGE } from './dify';
 import { Client, type Ev, readFrames, readSse, types } from './dify/testkit';
@@ -430,7 +432,7 @@ describe('human input', () => {
 		const runId = paused.workflow_run_id;
 		const token = paused.data.reasons[0].form_token as string;
 		const live = workflow.get(`/workflow/${runId}/events?user=alice`).then(readSse);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await sleep(100);
 		await workflow.post(`/form/human_input/${token}`, {
 			inputs: { feedback: 'lgtm' },
 			action: 'approve',

@@ -228,7 +228,7 @@ export const CASES: Record<string, Case> = {
 	...Object.fromEntries(
 		(
 			[
-				['conv_page1.json', (ids: string[]) => `/conversations?user=u1&limit=1`],
+				['conv_page1.json', () => '/conversations?user=u1&limit=1'],
 				['conv_page2.json', (ids: string[]) => `/conversations?user=u1&limit=1&last_id=${ids[0]}`],
 				['conv_page3.json', (ids: string[]) => `/conversations?user=u1&limit=1&last_id=${ids[2]}`],
 				['conv_sort_updated_desc.json', () => '/conversations?user=u1&sort_by=-updated_at'],

@@ -63,6 +63,7 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 	try {
 		inputs = prepareInputs(env, app, call.user, rawInputs);
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- sandbox code: a DifyError becomes Dify's error answer
 		if (!streaming || !(error instanceof DifyError)) throw error;
 		const task = env.state.newTask(app.key, call.user, 'workflow');
 		return await streamInputError(call.ctx, env, app.key, task, error.message);

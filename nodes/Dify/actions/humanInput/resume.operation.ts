@@ -29,7 +29,8 @@ export const description = updateDisplayOptions(
 
 /**
  * GET /workflow/{run_id}/events after Submit Form: the rest of the run, aggregated like Workflow ->
- * Run (for a chatflow also the answer). It pauses again at the next form, or finishes.
+ * Run (for a chatflow also the answer). It pauses again at the next form, or finishes. Before the
+ * form is submitted Dify sends only pings, so Max Wait bounds the wait.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const workflowRunId = requiredString(
