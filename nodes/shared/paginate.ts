@@ -56,6 +56,11 @@ export interface PaginateOptions<T> {
 	onGuard?: (reason: string) => void;
 	/** A search: stop reading once an item matches (it is the last one returned). */
 	stopAt?: (item: T) => boolean;
+	/**
+	 * Keeps only the items it accepts, for a filter the API refuses: pages are then read at the
+	 * largest size, and a page with no match does not end the list.
+	 */
+	filter?: (item: T) => boolean;
 }
 
 /**
@@ -72,11 +77,11 @@ export async function paginate<T, C extends string | number>(
 	const seenCursors = new Set<C>();
 	const seenKeys = new Set<string>();
 	let cursor: C | undefined;
-	const fixedSize = Math.min(options.maxPageSize, wanted);
+	const { filter } = options;
+	const fixedSize = filter ? options.maxPageSize : Math.min(options.maxPageSize, wanted);
 	while (out.length < wanted) {
-		const pageSize = options.fixedPageSize
-			? fixedSize
-			: Math.min(options.maxPageSize, wanted - out.length);
+		const pageSize =
+			options.fixedPageSize || filter ? fixedSize : Math.min(options.maxPageSize, wanted - out.length);
 		const page = await fetchPage(cursor, pageSize);
 		if (page.items.length === 0) break;
 		let fresh = 0;
@@ -87,7 +92,7 @@ export async function paginate<T, C extends string | number>(
 				seenKeys.add(key);
 			}
 			fresh++;
-			if (out.length < wanted) out.push(item);
+			if (out.length < wanted && (!filter || filter(item))) out.push(item);
 			if (options.stopAt?.(item)) return out;
 		}
 		if (fresh === 0) {

@@ -24,6 +24,14 @@
  * it silently. eventsource-parser's `reset({ consume: true })` parses the unterminated line but never
  * dispatches the pending event; feeding it "\n\n" before the end reproduces our rule exactly.
  *
+ * A cut-off stream is told apart from a malformed one: when end() finds an unterminated line or an
+ * event without its closing blank line, it calls `onCutOff` before dispatching what it has, so the
+ * consumer can report a stream that ended in the middle of an event as incomplete.
+ *
+ * Bounds: one line may grow to `maxLineLength` characters and one event's data to `maxEventLength`
+ * (defaults SSE_MAX_LINE_LENGTH, SSE_MAX_EVENT_LENGTH); past that, feed() throws an SseLimitError
+ * instead of buffering without end (a server sending megabytes without a line break).
+ *
  * Performance: lines are found with `indexOf` on each decoded chunk only (never re-scanning earlier
  * text), a line split across chunks is kept as pieces joined once, and `data:` lines take a fast path
  * without intermediate slices. Feeding a 1 MB line one byte at a time is linear.
@@ -44,6 +52,34 @@ export interface SseParserOptions {
 	onComment?: (comment: string) => void;
 	/** Called with the value of a valid `retry:` field (milliseconds). */
 	onRetry?: (retryMs: number) => void;
+	/**
+	 * Called by end() when the stream stopped inside a line (`inLine`) or inside an event (data
+	 * without its closing blank line), before the pending event is dispatched.
+	 */
+	onCutOff?: (cut: { inLine: boolean; inEvent: boolean }) => void;
+	/** Longest line buffered, in characters (default SSE_MAX_LINE_LENGTH). */
+	maxLineLength?: number;
+	/** Longest data of one event, in characters (default SSE_MAX_EVENT_LENGTH). */
+	maxEventLength?: number;
+}
+
+/** The most characters one SSE line may take before the parser gives up (8 Mi). */
+export const SSE_MAX_LINE_LENGTH = 8 * 1024 * 1024;
+/** The most characters one event's joined data may take before the parser gives up (16 Mi). */
+export const SSE_MAX_EVENT_LENGTH = 16 * 1024 * 1024;
+
+/** A line or an event grew past its bound: thrown by feed(). */
+export class SseLimitError extends Error {
+	constructor(
+		readonly what: 'line' | 'event',
+		readonly limit: number,
+	) {
+		super(
+			what === 'line'
+				? `an event-stream line grew past ${limit} characters without a line break`
+				: `one event's data grew past ${limit} characters`,
+		);
+	}
 }
 
 export interface SseParser {
@@ -73,7 +109,9 @@ export function createSseParser(
 	onEvent: (event: SseEvent) => void,
 	options: SseParserOptions = {},
 ): SseParser {
-	const { onComment, onRetry } = options;
+	const { onComment, onRetry, onCutOff } = options;
+	const maxLine = options.maxLineLength ?? SSE_MAX_LINE_LENGTH;
+	const maxEvent = options.maxEventLength ?? SSE_MAX_EVENT_LENGTH;
 	// @types/node declares the global TextDecoder as a value only (no DOM lib here), hence InstanceType.
 	// ignoreBOM: the decoder passes U+FEFF through and feedText drops it at the start of the stream, the
 	// same way for byte and string input (and never again mid-stream, even after mixed input).
@@ -84,6 +122,8 @@ export function createSseParser(
 	let skipLf = false;
 	/** Pieces of the current unterminated line (empty array: none). */
 	const pieces: string[] = [];
+	/** Characters in `pieces`. */
+	let pieceLength = 0;
 	let data: string | undefined;
 	let eventType = '';
 	let id: string | undefined;
@@ -98,8 +138,14 @@ export function createSseParser(
 		if (eventData !== undefined) onEvent({ id: eventId, event, data: eventData });
 	}
 
+	function addData(value: string): void {
+		if ((data?.length ?? -1) + 1 + value.length > maxEvent) throw new SseLimitError('event', maxEvent);
+		data = data === undefined ? value : `${data}\n${value}`;
+	}
+
 	/** Processes the line `s[start, end)`; `s[end]` is a line break or past the end of `s`. */
 	function processLine(s: string, start: number, end: number): void {
+		if (end - start > maxLine) throw new SseLimitError('line', maxLine);
 		if (start === end) {
 			dispatch();
 			return;
@@ -114,7 +160,7 @@ export function createSseParser(
 		if (first === LOWER_D && s.charCodeAt(start + 4) === COLON && s.startsWith('data', start)) {
 			const valueStart = s.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
 			const value = valueStart >= end ? '' : s.slice(valueStart, end);
-			data = data === undefined ? value : `${data}\n${value}`;
+			addData(value);
 			return;
 		}
 		const line = start === 0 && end === s.length ? s : s.slice(start, end);
@@ -127,7 +173,7 @@ export function createSseParser(
 		}
 		switch (field) {
 			case 'data':
-				data = data === undefined ? value : `${data}\n${value}`;
+				addData(value);
 				break;
 			case 'event':
 				eventType = value;
@@ -171,6 +217,7 @@ export function createSseParser(
 					line = pieces.join('');
 				}
 				pieces.length = 0;
+				pieceLength = 0;
 				processLine(line, 0, line.length);
 			}
 			pos = end + 1;
@@ -184,7 +231,11 @@ export function createSseParser(
 			}
 			if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
 		}
-		if (pos < length) pieces.push(pos === 0 ? text : text.slice(pos));
+		if (pos < length) {
+			pieceLength += length - pos;
+			if (pieceLength > maxLine) throw new SseLimitError('line', maxLine);
+			pieces.push(pos === 0 ? text : text.slice(pos));
+		}
 	}
 
 	return {
@@ -203,11 +254,14 @@ export function createSseParser(
 			// A non-streaming decode() flushes (a truncated character becomes U+FFFD) and resets the decoder.
 			if (decoder) feedText(decoder.decode());
 			skipLf = false;
-			if (pieces.length !== 0) {
+			const inLine = pieces.length !== 0;
+			if (inLine) {
 				const line = pieces.join('');
 				pieces.length = 0;
+				pieceLength = 0;
 				processLine(line, 0, line.length);
 			}
+			if (onCutOff && (inLine || data !== undefined)) onCutOff({ inLine, inEvent: data !== undefined });
 			dispatch();
 			atStart = true;
 		},

@@ -11,12 +11,25 @@ export class StreamIdleError extends Error {
 	}
 }
 
+/**
+ * The stream stayed open and alive (keep-alive pings count) longer than the overall bound the
+ * caller set: a Dify run paused for a form sends pings for as long as it waits.
+ */
+export class StreamWaitError extends Error {
+	constructor(readonly waitedMs: number) {
+		super(`still open after ${Math.round(waitedMs / 1000)} s`);
+	}
+}
+
 /** What the watchdog shares with its stream: nothing more, so it keeps nothing else alive. */
 interface Watch {
 	done: boolean;
 	/** When the last chunk arrived. */
 	last: number;
+	/** When the overall bound is reached (ms since the epoch), if there is one. */
+	deadline?: number;
 	onIdle?: () => void;
+	onDeadline?: () => void;
 }
 
 /**
@@ -25,13 +38,19 @@ interface Watch {
  * a loop inside withIdleTimeout kept every finished stream alive until its last tick, which in a
  * batch of short calls was the last second's worth of streams, most promoted to the old generation.
  */
-function startWatchdog(watch: Watch, idleMs: number): void {
-	const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
+function startWatchdog(watch: Watch, idleMs: number, maxWaitMs?: number): void {
+	const shortest = Math.min(idleMs, maxWaitMs ?? idleMs);
+	const tick = Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
 	void (async () => {
 		while (!watch.done) {
 			await sleep(tick);
-			if (!watch.done && Date.now() - watch.last > idleMs) {
+			if (watch.done) return;
+			if (Date.now() - watch.last > idleMs) {
 				watch.onIdle?.();
+				return;
+			}
+			if (watch.deadline !== undefined && Date.now() >= watch.deadline) {
+				watch.onDeadline?.();
 				return;
 			}
 		}
@@ -40,7 +59,8 @@ function startWatchdog(watch: Watch, idleMs: number): void {
 
 /**
  * Yields the stream's chunks, and fails with a StreamIdleError when nothing, not even a keep-alive
- * ping, arrives for `idleMs`, or with a cancel error when `signal` aborts. One watchdog loop per
+ * ping, arrives for `idleMs`, with a StreamWaitError when the stream is still open after
+ * `maxWaitMs` (if given) however lively, or with a cancel error when `signal` aborts. One watchdog loop per
  * stream rather than a timer per chunk keeps the hot path free of timer churn.
  *
  * Each read is raced against the watchdog instead of relying on `destroy()` to end a pending
@@ -52,9 +72,15 @@ export async function* withIdleTimeout(
 	stream: ByteStream,
 	idleMs: number,
 	signal?: AbortSignal,
+	maxWaitMs?: number,
 ): AsyncGenerator<Uint8Array | string> {
 	const iterator = stream[Symbol.asyncIterator]();
-	const watch: Watch = { done: false, last: Date.now() };
+	const started = Date.now();
+	const watch: Watch = {
+		done: false,
+		last: started,
+		deadline: maxWaitMs === undefined ? undefined : started + maxWaitMs,
+	};
 	let failure: Error | undefined;
 	/** Rejects the read in progress, if any. */
 	let failRead: ((error: Error) => void) | undefined;
@@ -67,7 +93,8 @@ export async function* withIdleTimeout(
 	signal?.addEventListener('abort', onAbort, { once: true });
 	if (signal?.aborted) onAbort();
 	watch.onIdle = () => stop(new StreamIdleError(idleMs));
-	startWatchdog(watch, idleMs);
+	watch.onDeadline = () => stop(new StreamWaitError(Date.now() - started));
+	startWatchdog(watch, idleMs, maxWaitMs);
 	try {
 		for (;;) {
 			if (failure) throw failure;
@@ -89,6 +116,7 @@ export async function* withIdleTimeout(
 	} finally {
 		watch.done = true;
 		watch.onIdle = undefined;
+		watch.onDeadline = undefined;
 		signal?.removeEventListener('abort', onAbort);
 		// Not awaited: on a stalled source, closing the wrapper only completes once data arrives.
 		void iterator.return?.()?.catch(() => {});

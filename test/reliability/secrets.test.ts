@@ -128,7 +128,7 @@ describe('every failure, both services: the error and every logged line are free
 			fault: { type: 'status', status: 401, message: 'Access token is invalid' },
 		});
 		const result = await runDify(env.dify, send({ streamIdleTimeout: 1 }), { key: DIFY_KEYS.chat });
-		expect(errorOf(result).message).toMatch(/^Dify: the answer stream went quiet for 1 s/);
+		expect(errorOf(result).message).toMatch(/^Dify: nothing arrived on the answer stream for 1 s/);
 		const taskId = env.sandbox.dify.lastMessage(DIFY_KEYS.chat)!.taskId;
 		expect(nodeLog).toContain(`warn Dify: could not stop task ${taskId}: Dify: Access token is invalid`);
 		expectNoSecretAnywhere(result);

@@ -20,6 +20,7 @@ import { sleep } from 'n8n-workflow';
 import { jsonOf as difyJson, mapped, runDify } from '../engine/dify/setup';
 import { byId, runFlowGen, seedChat } from '../engine/flowgen/setup';
 import { until } from '../harness/until';
+import { SSE_MAX_LINE_LENGTH } from '../../nodes/shared/sse';
 import { longText } from '../sandbox/dify';
 import { FLOWGEN_FLOWS } from '../sandbox/flowgen';
 import { DIFY_KEYS, errorOf, resetEnv, startReliabilityEnv, type ReliabilityEnv } from './setup';
@@ -161,7 +162,7 @@ describe('a stream with only keep-alive pings for a long time stays alive', () =
 			key: DIFY_KEYS.workflow,
 		});
 		expect(errorOf(result).message).toBe(
-			'Dify: the answer stream went quiet for 1 s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.',
+			'Dify: nothing arrived on the answer stream for 1 s, so the node gave up on it. Dify sends keep-alive pings only about every 10 s, so a "Stream Idle Timeout" this short can give up on a healthy stream: raise it above 10 s.',
 		);
 	});
 });
@@ -278,4 +279,102 @@ describe('cancelling a FlowGen Send that waits for the agents', () => {
 			}
 		},
 	);
+});
+
+describe('a stream cut off inside an event is reported as cut off, not as malformed', () => {
+	test('Chat: cut in the middle of the third event: incomplete, with the answer so far', async () => {
+		env.sandbox.server.faults.add({
+			match: route('/chat-messages'),
+			fault: { type: 'cut', afterEvents: 2, bytes: 30 },
+		});
+		const result = await runDify(env.dify, chat('one two three four'), { key: DIFY_KEYS.chat });
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			'Dify: the answer stream ended before Dify finished the message (no message_end event). The answer is incomplete. The stream was cut off in the middle of an event.',
+		);
+		expect(error.description).toBe(
+			'Dify error code: STREAM_INCOMPLETE | Partial answer before the failure: "Echo: one "',
+		);
+	});
+
+	test('Workflow: the same cut, the workflow wording', async () => {
+		env.sandbox.server.faults.add({
+			match: route('/workflows/run'),
+			fault: { type: 'cut', afterEvents: 3, bytes: 25 },
+		});
+		const result = await runDify(env.dify, workflow('one two three'), { key: DIFY_KEYS.workflow });
+		expect(errorOf(result).message).toBe(
+			'Dify: the workflow stream ended before Dify finished the run (no workflow_finished or workflow_paused event). The outputs are incomplete. The stream was cut off in the middle of an event.',
+		);
+	});
+});
+
+describe('a server that sends megabytes without a line break', () => {
+	test('Chat: 9 MB in one line fails at the parser bound, and the task is asked to stop', async () => {
+		env.sandbox.server.faults.add({
+			match: route('/chat-messages'),
+			fault: { type: 'flood', afterEvents: 1, bytes: 9 * 1024 * 1024 },
+		});
+		const result = await runDify(env.dify, chat('one two three'), { key: DIFY_KEYS.chat });
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			`Dify: Dify's stream was refused: an event-stream line grew past ${SSE_MAX_LINE_LENGTH} characters without a line break, more than the node buffers, so it gave up on the answer.`,
+		);
+		expect(error.description).toMatch(/^Dify error code: STREAM_TOO_LARGE/);
+		const message = env.sandbox.dify.lastMessage(DIFY_KEYS.chat)!;
+		expect(difyRequests().map((r) => r.path)).toEqual([
+			'/v1/chat-messages',
+			`/v1/chat-messages/${message.taskId}/stop`,
+		]);
+	});
+});
+
+describe('a run paused for its form: pings forever, bounded by Max Wait', () => {
+	test('Resume with Max Wait 2 s and pings every 200 ms ends after about 2 s, not at the idle timeout', async () => {
+		const paused = await runDify(env.dify, workflow('#pause wait'), { key: DIFY_KEYS.workflow });
+		const runId = difyJson(paused)[0].workflow_run_id as string;
+		env.sandbox.dify.setPingInterval(200);
+		env.sandbox.server.clearRequests();
+		const started = Date.now();
+		const result = await runDify(
+			env.dify,
+			{
+				resource: 'humanInput',
+				operation: 'resume',
+				workflowRunId: runId,
+				user: 'alice',
+				options: { maxWait: 2, streamIdleTimeout: 1 },
+			},
+			{ key: DIFY_KEYS.workflow },
+		);
+		const elapsed = Date.now() - started;
+		// The pings kept the 1 s idle timeout from firing; Max Wait ended it.
+		expect(elapsed).toBeGreaterThanOrEqual(2000);
+		expect(elapsed).toBeLessThan(4500);
+		expect(errorOf(result).message).toMatch(
+			/^Dify: the workflow run is still waiting for its Human Input form after 2 s, so the node stopped waiting\./,
+		);
+		expect(env.sandbox.dify.runsOf(DIFY_KEYS.workflow)[0].status).toBe('paused');
+	});
+
+	test('when the status cannot be read, the message does not claim the run waits for a form', async () => {
+		const paused = await runDify(env.dify, workflow('#pause wait'), { key: DIFY_KEYS.workflow });
+		const runId = difyJson(paused)[0].workflow_run_id as string;
+		env.sandbox.dify.setPingInterval(200);
+		env.sandbox.server.faults.add({
+			match: { service: 'dify', method: 'GET', route: '/workflows/run/' },
+			fault: { type: 'status', status: 500 },
+		});
+		const result = await runDify(
+			env.dify,
+			{ resource: 'humanInput', operation: 'resume', workflowRunId: runId, user: 'alice', options: { maxWait: 1 } },
+			{ key: DIFY_KEYS.workflow },
+		);
+		expect(errorOf(result).message).toBe(
+			`Dify: the workflow run had not finished after 1 s, so the node stopped waiting; it goes on at Dify. Run Human Input -> Resume with Workflow Run ID ${runId} later to collect it, or raise "Max Wait".`,
+		);
+		expect(errorOf(result).description).toBe(
+			`Dify error code: RUN_WAITING | workflow_run_id ${runId}, status unknown (could not be read)`,
+		);
+	});
 });

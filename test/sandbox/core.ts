@@ -40,7 +40,11 @@ export type Fault =
 	/** Send only `event: ping` keep-alives every `intervalMs` for `durationMs` before the real events. */
 	| { type: 'pings'; intervalMs: number; durationMs: number }
 	/** End the stream after `afterEvents` events without the terminal event. */
-	| { type: 'truncate'; afterEvents: number };
+	| { type: 'truncate'; afterEvents: number }
+	/** After `afterEvents` events, write the first `bytes` characters of the next event, then end. */
+	| { type: 'cut'; afterEvents: number; bytes: number }
+	/** After `afterEvents` events, write a `data:` line of `bytes` characters without a line break. */
+	| { type: 'flood'; afterEvents: number; bytes: number };
 
 export interface FaultMatch {
 	service?: Service;
@@ -252,24 +256,42 @@ export class SseWriter {
 				this.closed = true;
 				return false;
 			}
+			if (f.type === 'cut') {
+				this.res.end(text.slice(0, f.bytes));
+				this.closed = true;
+				return false;
+			}
+			if (f.type === 'flood') {
+				const piece = 'x'.repeat(64 * 1024);
+				this.res.write('data: ');
+				for (let sent = 0; sent < f.bytes && !this.isClosed; sent += piece.length) {
+					if (!this.res.write(piece)) await this.drained();
+				}
+				this.res.end();
+				this.closed = true;
+				return false;
+			}
 			if (f.type === 'malformed') this.res.write('data: {"event": "message", "answer": \n\n');
 		}
 		this.onWrite?.(text);
 		const flushed = this.res.write(text);
 		this.written++;
 		// Respect backpressure (long streams for throughput tests): wait for drain, or for the close.
-		if (!flushed && !this.isClosed) {
-			await new Promise<void>((resolve) => {
-				const done = () => {
-					this.res.off('drain', done);
-					this.res.off('close', done);
-					resolve();
-				};
-				this.res.on('drain', done);
-				this.res.on('close', done);
-			});
-		}
+		if (!flushed && !this.isClosed) await this.drained();
 		return !this.isClosed;
+	}
+
+	/** Resolves on `drain`, or when the connection closes. */
+	private async drained(): Promise<void> {
+		await new Promise<void>((resolve) => {
+			const done = () => {
+				this.res.off('drain', done);
+				this.res.off('close', done);
+				resolve();
+			};
+			this.res.on('drain', done);
+			this.res.on('close', done);
+		});
 	}
 
 	end(): void {

@@ -2,6 +2,8 @@
  * The Dify sandbox's workflow app and Human Input over real sockets: /workflows/run (blocking,
  * streaming, failing, stopped, pinned), run detail, logs, pause -> form -> resume.
  */
+import { sleep } from 'n8n-workflow';
+
 import { type Sandbox, startSandbox } from './index';
 import { DIFY_KEYS, DIFY_WORKFLOW_IDS, FAIL_MESSAGE } from './dify';
 import { Client, type Ev, readFrames, readSse, types } from './dify/testkit';
@@ -341,9 +343,16 @@ describe('human input', () => {
 			((await (await workflow.get(`/workflows/run/${runId}`)).json()) as { status: string }).status,
 		).toBe('paused');
 
-		// before submitting, the events endpoint repeats the pause
-		const again = await readSse(await workflow.get(`/workflow/${runId}/events?user=alice`));
-		expect(types(again.events)).toEqual(['human_input_required', 'workflow_paused']);
+		// before submitting, the events route sends only pings (hitl_events_live.sse); opened now,
+		// it carries the continuation live once the form is submitted
+		sb.dify.setPingInterval(20);
+		const waiting = await workflow.get(`/workflow/${runId}/events?user=alice`);
+		const reader = waiting.body!.getReader();
+		let early = '';
+		const until = Date.now() + 150;
+		while (Date.now() < until) early += new TextDecoder().decode((await reader.read()).value);
+		expect(early).toMatch(/^(event: ping\n\n)+$/);
+		await reader.cancel();
 
 		const form = (await (await workflow.get(`/form/human_input/${token}`)).json()) as Record<
 			string,
@@ -373,7 +382,7 @@ describe('human input', () => {
 				user: 'alice',
 			}),
 			400,
-			'bad_request',
+			'invalid_form_data',
 			'Invalid action: maybe',
 		);
 		const ok = await workflow.post(`/form/human_input/${token}`, {
@@ -391,7 +400,7 @@ describe('human input', () => {
 			}),
 			412,
 			'human_input_form_submitted',
-			'This form has already been submitted.',
+			`This form has already been submitted by another user, form_id=${required.form_id as string}`,
 		);
 		expect(
 			((await (await workflow.get(`/workflows/run/${runId}`)).json()) as { status: string }).status,
@@ -403,19 +412,47 @@ describe('human input', () => {
 			'not_found',
 			'Workflow run not found',
 		);
-		const resumed = await readSse(await workflow.get(`/workflow/${runId}/events?user=alice`));
-		expect(types(resumed.events)[0]).toBe('human_input_form_filled');
-		expect(resumed.events[0].data).toEqual({
+		// opened after the run finished: only the synthesised workflow_finished, its task_id the run id
+		// (hitl_events_after_submit.sse)
+		const after = await readSse(await workflow.get(`/workflow/${runId}/events?user=alice`));
+		expect(after.text.startsWith('data: ')).toBe(true);
+		expect(types(after.events)).toEqual(['workflow_finished']);
+		expect(after.events[0]).toMatchObject({
+			task_id: runId,
+			workflow_run_id: runId,
+			data: { status: 'succeeded', outputs: { result: 'Processed: please #pause [form: approve lgtm]' } },
+		});
+	});
+
+	test('workflow: the events route opened while paused streams the continuation once the form is submitted', async () => {
+		const paused = (await (await run({ text: 'please #pause' })).json()) as {
+			workflow_run_id: string;
+			data: { reasons: Array<Record<string, unknown>> };
+		};
+		const runId = paused.workflow_run_id;
+		const token = paused.data.reasons[0].form_token as string;
+		const live = workflow.get(`/workflow/${runId}/events?user=alice`).then(readSse);
+		await sleep(100);
+		await workflow.post(`/form/human_input/${token}`, {
+			inputs: { feedback: 'lgtm' },
+			action: 'approve',
+			user: 'alice',
+		});
+		const resumed = await live;
+		expect(types(resumed.events).slice(0, 4)).toEqual([
+			'workflow_started',
+			'node_started',
+			'human_input_form_filled',
+			'node_finished',
+		]);
+		expect(resumed.events[0]).toMatchObject({ data: { reason: 'resumption' } });
+		expect(resumed.events[2].data).toEqual({
 			node_id: 'human_review',
 			node_title: 'Human Review',
 			rendered_content: 'Please review: please #pause\n\nlgtm',
 			action_id: 'approve',
 			action_text: 'Approve',
 			submitted_data: { feedback: 'lgtm' },
-		});
-		expect(resumed.events[1]).toMatchObject({
-			event: 'workflow_started',
-			data: { reason: 'resumption' },
 		});
 		expect(textOf(resumed.events)).toBe('Processed: please #pause [form: approve lgtm]');
 		expect(types(resumed.events).pop()).toBe('workflow_finished');

@@ -15,6 +15,30 @@ function fakeApi<C extends string | number>(pages: Map<C | undefined, Page<strin
 const key = (s: string) => s;
 
 describe('paginate', () => {
+	test('a local filter reads full pages, keeps only matches, and goes past pages without one', async () => {
+		const api = fakeApi<number>(
+			new Map<number | undefined, Page<string, number>>([
+				[undefined, { items: ['a1', 'b1', 'c1'], next: 2 }],
+				[2, { items: ['d2', 'e2', 'f2'], next: 3 }],
+				[3, { items: ['x3', 'g3', 'x4'], next: 4 }],
+				[4, { items: ['x5'] }],
+			]),
+		);
+		const out = await paginate(api.fetchPage, {
+			returnAll: false,
+			limit: 2,
+			maxPageSize: 3,
+			keyOf: key,
+			filter: (item) => item.startsWith('x'),
+		});
+		expect(out).toEqual(['x3', 'x4']);
+		expect(api.calls).toEqual([
+			[undefined, 3],
+			[2, 3],
+			[3, 3],
+		]);
+	});
+
 	test('Return All follows the cursor to the last page', async () => {
 		const api = fakeApi<string>(
 			new Map([

@@ -1,7 +1,14 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 import { Readable } from 'node:stream';
 
-import { createSseParser, readSseEvents, type SseEvent } from '../../nodes/shared/sse';
+import {
+	createSseParser,
+	readSseEvents,
+	SSE_MAX_EVENT_LENGTH,
+	SSE_MAX_LINE_LENGTH,
+	SseLimitError,
+	type SseEvent,
+} from '../../nodes/shared/sse';
 import {
 	CHAT_ANSWER_DELTAS,
 	CHAT_PAYLOADS,
@@ -443,5 +450,90 @@ describe('readSseEvents', () => {
 			})(),
 		).rejects.toThrow('socket hang up');
 		expect(seen).toStrictEqual(['a']);
+	});
+});
+
+describe('createSseParser: a stream cut off', () => {
+	function cuts(chunks: string[]): Array<{ inLine: boolean; inEvent: boolean }> {
+		const seen: Array<{ inLine: boolean; inEvent: boolean }> = [];
+		const parser = createSseParser(() => {}, { onCutOff: (cut) => seen.push(cut) });
+		for (const chunk of chunks) parser.feed(chunk);
+		parser.end();
+		return seen;
+	}
+
+	it('inside a line: reported before the partial event is dispatched', () => {
+		const log: string[] = [];
+		const parser = createSseParser((e) => log.push(`event ${e.data}`), {
+			onCutOff: (cut) => log.push(`cut ${JSON.stringify(cut)}`),
+		});
+		parser.feed('data: {"event":"message"}\n\ndata: {"event":"mess');
+		parser.end();
+		expect(log).toStrictEqual([
+			'event {"event":"message"}',
+			'cut {"inLine":true,"inEvent":true}',
+			'event {"event":"mess',
+		]);
+	});
+
+	it('after a whole data line but before the blank line: in the event, not in a line', () => {
+		expect(cuts(['data: a\n\n', 'data: b\n'])).toStrictEqual([{ inLine: false, inEvent: true }]);
+	});
+
+	it('a stream that ends on a blank line, or after a lone ping, is not cut off', () => {
+		expect(cuts(['data: a\n\n'])).toStrictEqual([]);
+		expect(cuts(['data: a\n\nevent: ping\n'])).toStrictEqual([]);
+		expect(cuts([])).toStrictEqual([]);
+	});
+});
+
+describe('createSseParser: bounded buffering', () => {
+	it('exports its limits: 8 Mi characters a line, 16 Mi an event', () => {
+		expect(SSE_MAX_LINE_LENGTH).toBe(8 * 1024 * 1024);
+		expect(SSE_MAX_EVENT_LENGTH).toBe(16 * 1024 * 1024);
+	});
+
+	it('a line growing past the limit without a line break throws, however it is chunked', () => {
+		const parser = createSseParser(() => {}, { maxLineLength: 100 });
+		parser.feed('data: ');
+		for (let i = 0; i < 9; i++) parser.feed('x'.repeat(10));
+		expect(() => parser.feed('x'.repeat(10))).toThrow(
+			new SseLimitError('line', 100),
+		);
+		expect(new SseLimitError('line', 100).message).toBe(
+			'an event-stream line grew past 100 characters without a line break',
+		);
+	});
+
+	it('a line at the limit is fine', () => {
+		const events: SseEvent[] = [];
+		const parser = createSseParser((e) => events.push(e), { maxLineLength: 100 });
+		parser.feed(`data: ${'x'.repeat(94)}`);
+		parser.feed('\n\n');
+		expect(events).toStrictEqual([{ id: undefined, event: undefined, data: 'x'.repeat(94) }]);
+	});
+
+	it('a complete line past the limit in one chunk throws too', () => {
+		const parser = createSseParser(() => {}, { maxLineLength: 100 });
+		expect(() => parser.feed(`data: ${'x'.repeat(200)}\n`)).toThrow(SseLimitError);
+	});
+
+	it("an event whose data lines together pass the limit throws, naming the event", () => {
+		const parser = createSseParser(() => {}, { maxEventLength: 50 });
+		parser.feed(`data: ${'x'.repeat(30)}\n`);
+		expect(() => parser.feed(`data: ${'x'.repeat(30)}\n`)).toThrow(
+			"one event's data grew past 50 characters",
+		);
+	});
+
+	it('the default limit stops a 9 MB line sent without a line break', () => {
+		const parser = createSseParser(() => {});
+		const mb = 'x'.repeat(1024 * 1024);
+		parser.feed('data: ');
+		let fed = 0;
+		expect(() => {
+			for (; fed < 9; fed++) parser.feed(mb);
+		}).toThrow(SseLimitError);
+		expect(fed).toBe(7); // the 8th MiB (plus "data: ") passes 8 Mi characters
 	});
 });

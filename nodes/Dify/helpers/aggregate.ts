@@ -178,6 +178,7 @@ export class MessageAggregator {
 					...obj(event.data),
 					status: 'paused',
 				};
+				this.out.human_input ??= formOfReasons(obj(event.data));
 				return;
 			case 'error':
 				throw new DifyStreamError(
@@ -298,7 +299,29 @@ export function fromWorkflowBlocking(body: IDataObject): MessageResult {
 	if (typeof body.task_id === 'string') result.task_id = body.task_id;
 	const data = obj(body.data);
 	result.workflow = { workflow_run_id: body.workflow_run_id ?? data.id, ...data };
+	if (data.status === 'paused') {
+		const form = formOfReasons(data);
+		if (form) result.human_input = form;
+	}
 	return result;
+}
+
+/**
+ * The Human Input form a paused run lists among its reasons: Dify 1.14.2 puts the whole form
+ * there, under an upper-case `TYPE`, in the blocking body and in `workflow_paused`
+ * (dify-real-1.14.2/hitl_blocking_paused.json, hitl_pause.sse). Without a form token there is no form.
+ */
+export function formOfReasons(data: IDataObject): IDataObject | undefined {
+	const reasons = Array.isArray(data.reasons) ? data.reasons : [];
+	for (const reason of reasons) {
+		const r = obj(reason);
+		const type = r.TYPE ?? r.type;
+		if (type !== 'human_input_required' || typeof r.form_token !== 'string') continue;
+		const form: IDataObject = {};
+		for (const [key, value] of Object.entries(r)) if (key !== 'TYPE' && key !== 'type') form[key] = value;
+		return form;
+	}
+	return undefined;
 }
 
 function str(value: unknown): string {

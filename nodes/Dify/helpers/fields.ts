@@ -154,7 +154,13 @@ export const filesField: INodeProperties = {
 	],
 };
 
-type OptionName = 'concurrency' | 'maxRetries' | 'simplify' | 'streamIdleTimeout' | 'timeout';
+type OptionName =
+	| 'concurrency'
+	| 'maxRetries'
+	| 'maxWait'
+	| 'simplify'
+	| 'streamIdleTimeout'
+	| 'timeout';
 
 const optionFields: Record<OptionName, INodeProperties> = {
 	concurrency: {
@@ -175,6 +181,15 @@ const optionFields: Record<OptionName, INodeProperties> = {
 		description:
 			"How often a request is retried when Dify is busy (429) or failing (5xx), waiting as Dify's Retry-After asks or backing off. Other errors are not retried.",
 	},
+	maxWait: {
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWait',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 600,
+		description:
+			"How long at most the node follows a run's events, pings or not. A run paused at a Human Input form sends only keep-alive pings until someone submits the form, so without this bound the node would wait as long as the form stays open.",
+	},
 	simplify: {
 		displayName: 'Simplify Output',
 		name: 'simplify',
@@ -187,10 +202,11 @@ const optionFields: Record<OptionName, INodeProperties> = {
 		displayName: 'Stream Idle Timeout (Seconds)',
 		name: 'streamIdleTimeout',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		// Above Dify's ~10 s ping interval, or a healthy quiet stream would be given up on.
+		typeOptions: { minValue: 15 },
 		default: 60,
 		description:
-			'Give up on a streamed answer when nothing arrives for this long. Dify sends a keep-alive every 10 seconds, which counts as activity.',
+			'Give up on a streamed answer when nothing arrives for this long. Dify sends a keep-alive about every 10 seconds, which counts as activity.',
 	},
 	timeout: {
 		displayName: 'Timeout (Seconds)',
@@ -214,6 +230,7 @@ export function optionsCollection(
 export interface CommonOptions {
 	concurrency?: number;
 	maxRetries?: number;
+	maxWait?: number;
 	simplify?: boolean;
 	streamIdleTimeout?: number;
 	timeout?: number;

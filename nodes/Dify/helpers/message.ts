@@ -4,8 +4,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { detachedFromCancel } from '../../shared/cancel';
 import { chunkForwarder, type ChunkForwarder } from '../../shared/chunks';
 import { errorCode, type ServiceFailure } from '../../shared/errors';
-import { readSseEvents } from '../../shared/sse';
-import { StreamIdleError, withIdleTimeout, type ByteStream } from '../../shared/stream';
+import { readSseEvents, SseLimitError } from '../../shared/sse';
+import {
+	StreamIdleError,
+	StreamWaitError,
+	withIdleTimeout,
+	type ByteStream,
+} from '../../shared/stream';
 import {
 	difyError,
 	difyRequest,
@@ -114,6 +119,8 @@ export interface StreamCall {
 	stopPath(taskId: string): string;
 	/** The failure message when the stream ends before its terminal event. */
 	incomplete: string;
+	/** An overall bound on the stream, however lively, and the failure when it is reached. */
+	maxWait?: { ms: number; failure(waitedMs: number): Promise<ServiceFailure> };
 }
 
 /**
@@ -129,8 +136,13 @@ export async function readEvents(
 ): Promise<MessageResult> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	try {
-		for await (const sse of readSseEvents(withIdleTimeout(stream, call.idleTimeoutMs, signal))) {
-			aggregator.apply(parseEvent(sse.data));
+		const chunks = withIdleTimeout(stream, call.idleTimeoutMs, signal, call.maxWait?.ms);
+		let cutOff = false;
+		const onCutOff = () => {
+			cutOff = true;
+		};
+		for await (const sse of readSseEvents(chunks, { onCutOff })) {
+			aggregator.apply(parseEvent(sse.data, cutOff));
 			if (aggregator.done) break;
 		}
 	} catch (error) {
@@ -155,24 +167,44 @@ async function streamFailure(
 		return { status: error.status, code: error.code, message: error.message };
 	}
 	if (error instanceof StreamFormatError) return { code: 'STREAM_MALFORMED', message: error.message };
+	if (error instanceof StreamCutError) {
+		return { code: 'STREAM_INCOMPLETE', message: `${call.incomplete} ${error.message}` };
+	}
 	const taskId = aggregator.result.task_id;
+	if (error instanceof SseLimitError) {
+		await stopTask(ctx, call, taskId);
+		return {
+			code: 'STREAM_TOO_LARGE',
+			message: `Dify's stream was refused: ${error.message}, more than the node buffers, so it gave up on the answer.`,
+		};
+	}
 	if (signal?.aborted) {
 		await stopTask(ctx, call, taskId);
 		return { code: 'CANCELLED', message: 'the execution was cancelled while Dify was answering.' };
 	}
 	if (error instanceof StreamIdleError) {
 		await stopTask(ctx, call, taskId);
-		return {
-			code: 'STREAM_IDLE',
-			message: `the answer stream went quiet for ${Math.round(error.idleMs / 1000)} s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.`,
-		};
+		return { code: 'STREAM_IDLE', message: idleMessage(error.idleMs) };
 	}
+	if (error instanceof StreamWaitError && call.maxWait) return await call.maxWait.failure(error.waitedMs);
 	// The network code goes in the detail, not `code`: n8n would swap the message for its generic one.
 	const code = errorCode(error);
 	return {
 		message: 'the connection broke while Dify was streaming the answer.',
 		detail: code ? `network error ${code}` : undefined,
 	};
+}
+
+/** Dify sends a keep-alive ping about every 10 s on a quiet stream (dify-real-1.14.2 README). */
+const PING_INTERVAL_S = 10;
+
+function idleMessage(idleMs: number): string {
+	const seconds = Math.round(idleMs / 1000);
+	if (seconds > PING_INTERVAL_S) {
+		return `the answer stream went quiet for ${seconds} s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.`;
+	}
+	// Shorter than Dify's ping interval: a healthy but slow stream looks the same.
+	return `nothing arrived on the answer stream for ${seconds} s, so the node gave up on it. Dify sends keep-alive pings only about every ${PING_INTERVAL_S} s, so a "Stream Idle Timeout" this short can give up on a healthy stream: raise it above ${PING_INTERVAL_S} s.`;
 }
 
 /**
@@ -197,7 +229,10 @@ async function stopTask(ctx: IExecuteFunctions, call: StreamCall, taskId: string
 
 class StreamFormatError extends Error {}
 
-function parseEvent(data: string): DifyEvent {
+/** The stream ended inside an event, which then is not whole: incomplete, not malformed. */
+class StreamCutError extends Error {}
+
+function parseEvent(data: string, cutOff: boolean): DifyEvent {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(data);
@@ -205,6 +240,7 @@ function parseEvent(data: string): DifyEvent {
 		parsed = undefined;
 	}
 	if (typeof parsed !== 'object' || parsed === null || typeof (parsed as DifyEvent).event !== 'string') {
+		if (cutOff) throw new StreamCutError('The stream was cut off in the middle of an event.');
 		throw new StreamFormatError(
 			`Dify sent a stream event that is not valid JSON: ${data.slice(0, 120)}`,
 		);

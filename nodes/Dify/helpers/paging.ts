@@ -13,6 +13,7 @@ export async function readList<T, C extends string | number>(
 	fetchPage: (cursor: C | undefined, pageSize: number) => Promise<Page<T, C>>,
 	keyOf?: (item: T) => string | undefined,
 	fixedPageSize = false,
+	filter?: (item: T) => boolean,
 ): Promise<T[]> {
 	const limit = readLimit(ctx, itemIndex);
 	return await paginate(fetchPage, {
@@ -21,6 +22,7 @@ export async function readList<T, C extends string | number>(
 		maxPageSize,
 		fixedPageSize,
 		keyOf,
+		filter,
 		onGuard: (reason) =>
 			ctx.logger.warn(`Dify: stopped reading a list early because ${reason} (misbehaving server?)`),
 	});

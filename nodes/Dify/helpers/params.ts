@@ -21,6 +21,11 @@ export function idleTimeoutMs(options: CommonOptions): number {
 	return Math.round((options.streamIdleTimeout ?? 60) * 1000);
 }
 
+/** The overall bound on following a run's events (the Max Wait option). */
+export function maxWaitMs(options: CommonOptions): number {
+	return Math.round((options.maxWait ?? 600) * 1000);
+}
+
 /** A string parameter that must not be empty; the error names the field, before any request. */
 export function requiredString(
 	ctx: IExecuteFunctions,

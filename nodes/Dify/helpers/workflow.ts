@@ -1,19 +1,23 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChunkForwarder } from '../../shared/chunks';
+import type { ServiceFailure } from '../../shared/errors';
 import {
 	difyError,
+	difyRequest,
 	openEventStream,
 	sendMessage,
 	type RequestSettings,
 } from '../transport';
 import { fromWorkflowBlocking, MessageAggregator, type MessageResult } from './aggregate';
-import { readEvents, withForwarder, type MessageCall } from './message';
+import { readEvents, withForwarder, type MessageCall, type StreamCall } from './message';
 
 /** A run: `path` is `workflows/run`, or `workflows/{workflow_id}/run` for a pinned version. */
 export interface WorkflowRunCall extends MessageCall {
 	/** Keep the per-node trace. */
 	trace: boolean;
+	/** The overall bound on following the run's events. */
+	maxWaitMs: number;
 }
 
 export interface ResumeCall {
@@ -21,6 +25,8 @@ export interface ResumeCall {
 	user: string;
 	settings: RequestSettings;
 	idleTimeoutMs: number;
+	/** The overall bound on following the run's events (pings keep a paused run's stream alive). */
+	maxWaitMs: number;
 	trace: boolean;
 }
 
@@ -29,8 +35,9 @@ const INCOMPLETE =
 
 /**
  * Runs a workflow (POST /workflows/run) and returns the finished or paused run, however Dify
- * delivers it. A blocking run that paused has no form in its body: the node then follows the
- * run's events to read the form. A failed run throws a NodeApiError with Dify's error text.
+ * delivers it. A paused run's blocking body holds its form (`data.reasons`), so the paused item
+ * comes at once; only a paused body without a form makes the node follow the run's events, within
+ * Max Wait. A failed run throws a NodeApiError with Dify's error text.
  */
 export async function runWorkflow(
 	ctx: IExecuteFunctions,
@@ -45,7 +52,7 @@ export async function runWorkflow(
 		}
 		const result = fromWorkflowBlocking(response.body);
 		const runId = result.workflow?.workflow_run_id;
-		if (result.workflow?.status === 'paused' && typeof runId === 'string') {
+		if (result.workflow?.status === 'paused' && !result.human_input && typeof runId === 'string') {
 			return await followRun(ctx, itemIndex, forwarder, { ...call, workflowRunId: runId });
 		}
 		return result;
@@ -88,7 +95,57 @@ async function followRun(
 	const path = `workflow/${encodeURIComponent(call.workflowRunId)}/events`;
 	const response = await openEventStream(ctx, path, { user: call.user }, call.settings);
 	if (response.kind === 'json') return fromWorkflowBlocking(response.body);
-	return await readWorkflowStream(ctx, itemIndex, response.stream, forwarder, call);
+	return await readWorkflowStream(ctx, itemIndex, response.stream, forwarder, {
+		...call,
+		maxWait: {
+			ms: call.maxWaitMs,
+			failure: async (waitedMs) => await waitFailure(ctx, call, waitedMs),
+		},
+	});
+}
+
+/**
+ * Max Wait reached on a run's events. The run goes on at Dify: its status (asked once, best
+ * effort) tells whether it waits for a form or is still working, and the message says how to
+ * pick it up later.
+ */
+async function waitFailure(
+	ctx: IExecuteFunctions,
+	call: ResumeCall,
+	waitedMs: number,
+): Promise<ServiceFailure> {
+	const runId = call.workflowRunId;
+	const seconds = Math.round(waitedMs / 1000);
+	const status = await runStatus(ctx, runId);
+	const resume = `Human Input -> Resume with Workflow Run ID ${runId}`;
+	if (status === 'paused') {
+		return {
+			code: 'RUN_WAITING',
+			message: `the workflow run is still waiting for its Human Input form after ${seconds} s, so the node stopped waiting. The run stays paused at Dify: submit the form (Human Input -> Submit Form with its form token), then run ${resume}, or raise "Max Wait".`,
+			detail: `workflow_run_id ${runId}, status paused`,
+		};
+	}
+	return {
+		code: 'RUN_WAITING',
+		message: `the workflow run had not finished after ${seconds} s, so the node stopped waiting; it goes on at Dify. Run ${resume} later to collect it, or raise "Max Wait".`,
+		detail: `workflow_run_id ${runId}, status ${status ?? 'unknown (could not be read)'}`,
+	};
+}
+
+async function runStatus(ctx: IExecuteFunctions, runId: string): Promise<string | undefined> {
+	try {
+		const run = await difyRequest(
+			ctx,
+			'GET',
+			`workflows/run/${encodeURIComponent(runId)}`,
+			{},
+			{ maxRetries: 0, timeoutMs: 5000 },
+		);
+		return typeof run.status === 'string' ? run.status : undefined;
+	} catch (error) {
+		ctx.logger.warn(`Dify: could not read the status of run ${runId}: ${(error as Error).message}`);
+		return undefined;
+	}
 }
 
 async function readWorkflowStream(
@@ -96,7 +153,7 @@ async function readWorkflowStream(
 	itemIndex: number,
 	stream: Parameters<typeof readEvents>[2],
 	forwarder: ChunkForwarder | undefined,
-	call: { user: string; idleTimeoutMs: number; trace: boolean },
+	call: { user: string; idleTimeoutMs: number; trace: boolean; maxWait?: StreamCall['maxWait'] },
 ): Promise<MessageResult> {
 	const aggregator = new MessageAggregator((text) => forwarder?.text(text), {
 		workflow: true,
@@ -111,6 +168,7 @@ async function readWorkflowStream(
 				? `chat-messages/${encodeURIComponent(taskId)}/stop`
 				: `workflows/tasks/${encodeURIComponent(taskId)}/stop`,
 		incomplete: INCOMPLETE,
+		maxWait: call.maxWait,
 	});
 }
 

@@ -16,6 +16,7 @@ import {
 	runDify,
 	startDify,
 	type DifyEnv,
+	STOP_NOTE,
 } from './setup';
 
 let env: DifyEnv;
@@ -182,7 +183,7 @@ describe('Chat Message -> Send (chat app)', () => {
 			{ resource: 'chatMessage', operation: 'stop', taskId, user: 'alice' },
 			{ key: KEY },
 		);
-		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success' }]);
+		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success', note: STOP_NOTE }]);
 		const stopRequest = difyRequests(env, '/chat-messages/').find((r) => r.route.endsWith('/stop'))!;
 		expect([stopRequest.path, stopRequest.body]).toEqual([
 			`/v1/chat-messages/${taskId}/stop`,

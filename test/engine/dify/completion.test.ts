@@ -14,6 +14,7 @@ import {
 	runDify,
 	startDify,
 	type DifyEnv,
+	STOP_NOTE,
 } from './setup';
 
 const KEY = DIFY_KEYS.completion;
@@ -216,7 +217,7 @@ describe('Completion -> Stop', () => {
 			{ resource: 'completion', operation: 'stop', taskId: 'task-123', user: 'alice' },
 			{ key: KEY },
 		);
-		expect(jsonOf(result)).toEqual([{ task_id: 'task-123', result: 'success' }]);
+		expect(jsonOf(result)).toEqual([{ task_id: 'task-123', result: 'success', note: STOP_NOTE }]);
 		const [request] = difyRequests(env);
 		expect(request.method).toBe('POST');
 		expect(request.path).toBe('/v1/completion-messages/task-123/stop');

@@ -114,7 +114,7 @@ describe('File -> Download Preview', () => {
 		expectNoKey(result, KEY);
 	});
 
-	test("a file never sent in a message of this app: Dify's 403", async () => {
+	test("a file never sent in a message: Dify's 404 (dify-real-1.14.2/err_file_preview_uploaded.txt)", async () => {
 		await runDify(
 			env,
 			{ resource: 'file', operation: 'upload', user: 'alice' },
@@ -126,7 +126,7 @@ describe('File -> Download Preview', () => {
 			{ resource: 'file', operation: 'downloadPreview', fileId: stored.id },
 			{ key: KEY },
 		);
-		expect(result.error?.message).toBe('Dify: Access to the requested file is denied.');
-		expect(result.error?.description).toBe('Dify error code: file_access_denied | HTTP 403');
+		expect(result.error?.message).toBe('Dify: File not found in message context');
+		expect(result.error?.description).toBe('Dify error code: file_not_found | HTTP 404');
 	});
 });

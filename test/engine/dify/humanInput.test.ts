@@ -5,6 +5,7 @@
  */
 import type { INode, INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from '../../harness';
+import { until } from '../../harness/until';
 import {
 	credentials,
 	DIFY_KEYS,
@@ -130,10 +131,12 @@ describe('the full loop in one n8n workflow: Run -> paused item -> Submit Form -
 			{ form_token: form.token, action: 'approve', inputs: { feedback: 'Looks good' }, submitted: true },
 		]);
 
+		// Resume opens the events route after the run ended at Dify: one synthesised workflow_finished,
+		// whose task_id is the run id and which carries no node trace (hitl_events_after_submit.sse).
 		const [finished] = result.output('Resume').map((i) => i.json);
 		expect(finished).toMatchObject({
 			workflow_run_id: record.id,
-			task_id: record.taskId,
+			task_id: record.id,
 			status: 'succeeded',
 			outputs: { result: 'Processed: #pause review the draft [form: approve Looks good]' },
 			error: null,
@@ -141,7 +144,7 @@ describe('the full loop in one n8n workflow: Run -> paused item -> Submit Form -
 			total_tokens: record.totalTokens,
 			finished_at: record.finished_at,
 		});
-		expect((finished.nodes as Array<Record<string, unknown>>).map((n) => n.title)).toEqual(['Template', 'End']);
+		expect(finished.nodes).toEqual([]);
 
 		expect(difyRequests(env).map((r) => [r.method, r.path, r.method === 'GET' ? r.query : r.body])).toEqual([
 			['POST', '/v1/workflows/run', { inputs: { text: '#pause review the draft' }, user: 'alice', response_mode: 'streaming' }],
@@ -154,21 +157,37 @@ describe('the full loop in one n8n workflow: Run -> paused item -> Submit Form -
 });
 
 describe('paused runs', () => {
-	test('blocking: Dify gives no form in the body, so the node follows the run to read it', async () => {
+	test('blocking: the paused item comes at once, with the form from the body (data.reasons), even while Dify pings', async () => {
+		// Issue 14.1: the node used to ignore the form in the blocking body and follow the run's
+		// events, where a paused run sends only pings: it hung until someone submitted the form.
+		env.dify.setPingInterval(100);
+		const started = Date.now();
 		const result = await runDify(env, runParams('#pause check', { responseMode: 'blocking' }), { key: KEY });
+		expect(Date.now() - started).toBeLessThan(5000);
 		expect(result.error).toBeUndefined();
 		const [record] = env.dify.runsOf(KEY);
 		const [form] = env.dify.forms();
-		expect(jsonOf(result)[0]).toMatchObject({
-			workflow_run_id: record.id,
-			status: 'paused',
-			paused_nodes: ['human_review'],
-			human_input: formOf(form),
-		});
-		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([
-			['POST', '/v1/workflows/run'],
-			['GET', `/v1/workflow/${record.id}/events`],
+		// The body's reason has the form without display_in_ui (hitl_blocking_paused.json).
+		const bodyForm: Record<string, unknown> = { ...formOf(form) };
+		delete bodyForm.display_in_ui;
+		expect(jsonOf(result)).toEqual([
+			{
+				workflow_run_id: record.id,
+				task_id: record.taskId,
+				workflow_id: record.workflowId,
+				status: 'paused',
+				outputs: {},
+				error: null,
+				elapsed_time: expect.any(Number),
+				total_tokens: 0,
+				total_steps: 2,
+				created_at: record.created_at,
+				finished_at: null,
+				paused_nodes: ['human_review'],
+				human_input: bodyForm,
+			},
 		]);
+		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([['POST', '/v1/workflows/run']]);
 	});
 
 	test('a chatflow that pauses: the (simplified) chat item says paused, and the loop finishes the answer', async () => {
@@ -254,7 +273,9 @@ describe('Human Input -> Get Form / Submit Form / Resume', () => {
 			);
 		expect((await submit()).error).toBeUndefined();
 		const second = await submit();
-		expect(second.error?.message).toBe('Dify: This form has already been submitted.');
+		expect(second.error?.message).toBe(
+			`Dify: This form has already been submitted by another user, form_id=${env.dify.forms()[0].formId}`,
+		);
 		expect(second.error?.description).toBe('Dify error code: human_input_form_submitted | HTTP 412');
 	});
 
@@ -305,18 +326,58 @@ describe('Human Input -> Get Form / Submit Form / Resume', () => {
 		});
 	});
 
-	test('Resume before the form is answered: the item is paused again, with the same form', async () => {
+	test('Resume before the form is answered: Max Wait ends the wait with what to do, though Dify keeps pinging', async () => {
+		// Issue 14.1: a paused run's events route sends only pings, so the idle timeout never fires
+		// and Resume waited without end.
 		const paused = await pausedRun();
+		env.dify.setPingInterval(100);
+		const started = Date.now();
 		const result = await runDify(
 			env,
-			{ resource: 'humanInput', operation: 'resume', workflowRunId: paused.workflow_run_id, user: 'alice' },
+			{ resource: 'humanInput', operation: 'resume', workflowRunId: paused.workflow_run_id, user: 'alice', options: { maxWait: 1, streamIdleTimeout: 15 } },
 			{ key: KEY },
 		);
-		expect(jsonOf(result)[0]).toMatchObject({
-			workflow_run_id: paused.workflow_run_id,
-			status: 'paused',
-			human_input: { form_token: paused.human_input.form_token },
+		const elapsed = Date.now() - started;
+		expect(elapsed).toBeGreaterThanOrEqual(1000);
+		expect(elapsed).toBeLessThan(5000);
+		const runId = paused.workflow_run_id;
+		expect(result.error?.message).toBe(
+			`Dify: the workflow run is still waiting for its Human Input form after 1 s, so the node stopped waiting. The run stays paused at Dify: submit the form (Human Input -> Submit Form with its form token), then run Human Input -> Resume with Workflow Run ID ${runId}, or raise "Max Wait".`,
+		);
+		expect(result.error?.description).toBe(`Dify error code: RUN_WAITING | workflow_run_id ${runId}, status paused`);
+		// The events, then the run's status for the message; no stop (stopping a paused run does nothing).
+		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([
+			['GET', `/v1/workflow/${runId}/events`],
+			['GET', `/v1/workflows/run/${runId}`],
+		]);
+	});
+
+	test('Resume waiting while the form is answered elsewhere: the rest of the run arrives live', async () => {
+		const paused = await pausedRun();
+		env.dify.setPingInterval(100);
+		const resumed = runDify(
+			env,
+			{ resource: 'humanInput', operation: 'resume', workflowRunId: paused.workflow_run_id, user: 'alice', options: { includeTrace: true } },
+			{ key: KEY },
+		);
+		await until(() => difyRequests(env, '/workflow/').length === 1);
+		const submitted = await runDify(
+			env,
+			{ resource: 'humanInput', operation: 'submitForm', formToken: paused.human_input.form_token, action: 'approve', formInputs: '{"feedback": "ok"}', user: 'alice' },
+			{ key: KEY },
+		);
+		expect(submitted.error).toBeUndefined();
+		const result = await resumed;
+		expect(result.error).toBeUndefined();
+		const [record] = env.dify.runsOf(KEY);
+		const item = jsonOf(result)[0];
+		expect(item).toMatchObject({
+			workflow_run_id: record.id,
+			task_id: record.taskId,
+			status: 'succeeded',
+			outputs: { result: 'Processed: #pause x [form: approve ok]' },
 		});
+		expect((item.nodes as Array<Record<string, unknown>>).map((n) => n.title)).toEqual(['Human Review', 'Template', 'End']);
 	});
 
 	test('Get Form with a chat app key: the error says a Workflow or Chatflow app is needed', async () => {

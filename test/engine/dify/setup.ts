@@ -145,3 +145,7 @@ export const COMPLETION_SCHEMA = [
 	{ id: 'details', displayName: 'Details', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'string' },
 	{ id: 'words', displayName: 'Word budget', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'number' },
 ];
+
+/** What a Stop operation says Dify's `{"result": "success"}` means (stop_*.txt recordings). */
+export const STOP_NOTE =
+	"Dify accepted the stop request. It answers the same for a task that is running, already finished, unknown or another user's, so this does not mean a task was running or has stopped.";

@@ -14,6 +14,7 @@ import {
 	runDify,
 	startDify,
 	type DifyEnv,
+	STOP_NOTE,
 } from './setup';
 
 const KEY = DIFY_KEYS.workflow;
@@ -148,7 +149,7 @@ describe('Workflow -> Run', () => {
 		env.server.faults.add({ match: { service: 'dify', route: '/workflows/run' }, fault: { type: 'stall', afterEvents: 2, ms: 3000 } });
 		const result = await runDify(env, run('{"text": "one two three"}', { options: { streamIdleTimeout: 1 } }), { key: KEY });
 		expect(result.error?.message).toBe(
-			'Dify: the answer stream went quiet for 1 s (not even keep-alive pings), so the node gave up on it. Raise "Stream Idle Timeout" if the app is that slow.',
+			'Dify: nothing arrived on the answer stream for 1 s, so the node gave up on it. Dify sends keep-alive pings only about every 10 s, so a "Stream Idle Timeout" this short can give up on a healthy stream: raise it above 10 s.',
 		);
 		const [record] = env.dify.runsOf(KEY);
 		const stop = difyRequests(env).find((r) => r.route.endsWith('/stop'));
@@ -240,7 +241,7 @@ describe('Workflow -> Get Run / Stop', () => {
 		}
 		expect(taskId).toBeDefined();
 		const stopped = await runDify(env, { resource: 'workflow', operation: 'stop', taskId, user: 'alice' }, { key: KEY });
-		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success' }]);
+		expect(jsonOf(stopped)).toEqual([{ task_id: taskId, result: 'success', note: STOP_NOTE }]);
 		const stop = difyRequests(env, '/workflows/tasks/')[0];
 		expect([stop.path, stop.body]).toEqual([`/v1/workflows/tasks/${taskId}/stop`, { user: 'alice' }]);
 		const result = await running;
@@ -249,6 +250,61 @@ describe('Workflow -> Get Run / Stop', () => {
 			task_id: taskId,
 			status: 'stopped',
 			error: 'Workflow execution stopped by user.',
+		});
+	});
+});
+
+describe('Workflow -> Stop with the Workflow Run ID: the run status after the stop says what it did', () => {
+	const stop = (taskId: string, workflowRunId: string) =>
+		runDify(env, { resource: 'workflow', operation: 'stop', taskId, workflowRunId, user: 'alice' }, { key: KEY });
+
+	test('a running streamed run: stopped', async () => {
+		env.dify.setStreamDelay(100, KEY);
+		const running = runDify(env, run('{"text": "a b c d e f g h i j"}'), { key: KEY });
+		let record: ReturnType<DifyEnv['dify']['runsOf']>[number] | undefined;
+		for (let i = 0; i < 100 && !record; i++) {
+			await new Promise((r) => setTimeout(r, 10));
+			record = env.dify.runsOf(KEY).find((r) => r.status === 'running');
+		}
+		expect(record).toBeDefined();
+		const stopped = await stop(record!.taskId, record!.id);
+		expect(jsonOf(stopped)).toEqual([
+			{
+				task_id: record!.taskId,
+				result: 'success',
+				note: STOP_NOTE,
+				workflow_run_id: record!.id,
+				run_status: 'stopped',
+				outcome: 'The run is stopped (its status after the stop request).',
+			},
+		]);
+		expect((await running).error).toBeUndefined();
+	});
+
+	test('a paused run: Dify says success, the run stays paused, and the item says so', async () => {
+		// stop_wf_paused_run.txt, wf_run_after_stop_paused.json
+		const paused = await runDify(env, run('{"text": "#pause hold"}', { responseMode: 'blocking' }), { key: KEY });
+		const { task_id: taskId, workflow_run_id: runId } = jsonOf(paused)[0] as { task_id: string; workflow_run_id: string };
+		env.server.clearRequests();
+		const stopped = await stop(taskId, runId);
+		expect(jsonOf(stopped)[0]).toMatchObject({
+			result: 'success',
+			run_status: 'paused',
+			outcome: 'The run is still paused: Dify accepts a stop for a run waiting at a Human Input form but leaves it paused.',
+		});
+		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([
+			['POST', `/v1/workflows/tasks/${taskId}/stop`],
+			['GET', `/v1/workflows/run/${runId}`],
+		]);
+	});
+
+	test('a finished run: already ended, the stop changed nothing', async () => {
+		const done = await runDify(env, run('{"text": "quick"}', { responseMode: 'blocking' }), { key: KEY });
+		const { task_id: taskId, workflow_run_id: runId } = jsonOf(done)[0] as { task_id: string; workflow_run_id: string };
+		const stopped = await stop(taskId, runId);
+		expect(jsonOf(stopped)[0]).toMatchObject({
+			run_status: 'succeeded',
+			outcome: 'The run had already ended (succeeded); the stop changed nothing.',
 		});
 	});
 });
@@ -312,6 +368,29 @@ describe('Workflow -> Get Logs', () => {
 			{ key: KEY },
 		);
 		expect(jsonOf(failed).map((l) => (l.workflow_run as Record<string, unknown>).error)).toEqual([FAIL_MESSAGE]);
+	});
+
+	test('Status Paused: not sent to Dify (it answers 400), the node keeps the paused runs across pages', async () => {
+		// Dify lists paused runs but refuses status=paused (err_wf_logs_status_paused.txt).
+		await seedRuns(env, KEY, 'alice', ['#pause first', '#pause second', '#pause third']);
+		await seedRuns(env, KEY, 'alice', range(120, 'done'));
+		env.server.clearRequests();
+		const result = await runDify(
+			env,
+			{ resource: 'workflow', operation: 'getLogs', limit: 2, filters: { status: 'paused', keyword: 'e' } },
+			{ key: KEY },
+		);
+		expect(result.error).toBeUndefined();
+		const paused = env.dify.runsOf(KEY).filter((r) => r.status === 'paused');
+		expect(paused).toHaveLength(3);
+		const logs = jsonOf(result).map((l) => l.workflow_run as Record<string, unknown>);
+		expect(logs.map((r) => r.status)).toEqual(['paused', 'paused']);
+		// Newest first: the 120 finished runs fill page 1 and part of page 2.
+		expect(new Set(logs.map((r) => r.id))).toEqual(new Set(paused.slice(1).map((r) => r.id)));
+		expect(difyRequests(env).map((r) => r.query)).toEqual([
+			{ keyword: 'e', page: '1', limit: '100' },
+			{ keyword: 'e', page: '2', limit: '100' },
+		]);
 	});
 
 	test('a date that does not parse fails before any request, naming the filter', async () => {

@@ -3,7 +3,8 @@
  * variables, feedback. Everything is scoped per (app, user) like Dify.
  */
 import type { Router } from '../core';
-import { E } from './errors';
+import { appByKey } from './apps';
+import { DifyError, E } from './errors';
 import { publicFile, publicInputs } from './files';
 import { type Call, CHAT_MODES, type Env, api } from './http';
 import { type ConversationRecord, type MessageRecord, UUID_RE, now } from './state';
@@ -82,6 +83,8 @@ function listConversations(call: Call): void {
 	});
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 function conversationOf(call: Call): ConversationRecord {
 	const id = call.ctx.params.conversation_id;
 	const c = UUID_RE.test(id) ? call.env.state.conversation(call.app.key, call.user, id) : undefined;
@@ -93,7 +96,9 @@ export function messageBody(m: MessageRecord): Record<string, unknown> {
 	return {
 		id: m.id,
 		conversation_id: m.conversationId ?? null,
-		parent_message_id: m.parentMessageId,
+		// A chatflow's messages all carry the nil UUID (messages.json, messages_page2.json).
+		parent_message_id:
+			appByKey(m.appKey)?.mode === 'advanced-chat' ? NIL_UUID : m.parentMessageId,
 		inputs: publicInputs(m.inputs),
 		query: m.query,
 		answer: m.answer,
@@ -139,13 +144,8 @@ export function messageBody(m: MessageRecord): Record<string, unknown> {
 			created_at: t.created_at,
 		})),
 		created_at: m.created_at,
+		// No token, price or latency fields in 1.14.2's message list (messages.json).
 		extra_contents: [],
-		message_tokens: m.usage?.prompt_tokens ?? 0,
-		answer_tokens: m.usage?.completion_tokens ?? 0,
-		total_tokens: m.usage?.total_tokens ?? 0,
-		provider_response_latency: m.usage?.latency ?? 0,
-		total_price: m.usage?.total_price ?? '0',
-		currency: 'USD',
 	};
 }
 
@@ -174,7 +174,8 @@ function deleteConversation(call: Call): void {
 	const c = conversationOf(call);
 	const state = call.env.state;
 	state.conversations = state.conversations.filter((x) => x !== c);
-	call.ctx.res.writeHead(204);
+	// 204 with an empty body, yet Content-Type: application/json (conv_delete.txt).
+	call.ctx.res.writeHead(204, { 'Content-Type': 'application/json' });
 	call.ctx.res.end();
 }
 
@@ -207,7 +208,9 @@ function listVariables(call: Call): void {
 		if (!/^[A-Za-z0-9_.-]{1,255}$/.test(q.variable_name)) {
 			throw E.invalidParam('variable_name may only contain letters, digits, "-", "_" and "."');
 		}
-		vars = vars.filter((v) => v.name === q.variable_name);
+		// Dify 1.14.2 on PostgreSQL fails this filter with a 500 (its query calls
+		// json_extract_path_text on a text column): err_conv_variables_by_name_500.txt.
+		throw new DifyError(500, 'unknown', 'Internal Server Error');
 	}
 	let start = 0;
 	if (q.last_id) {

@@ -208,7 +208,10 @@ export function registerFiles(router: Router, env: Env): void {
 			const parts = multipartOf(call.ctx).filter((p) => p.filename !== undefined);
 			const file = parts.find((p) => p.name === 'file');
 			if (!file) throw new DifyError(400, 'no_file_uploaded', 'Please upload your file.');
-			if (parts.length > 1) throw new DifyError(400, 'too_many_files', 'Only one file is allowed.');
+			// Flask counts file fields, not parts: two `file` parts are 201 with only the first kept
+			// (file_upload_two_files.txt); a second field name is too many.
+			if (new Set(parts.map((p) => p.name)).size > 1)
+				throw new DifyError(400, 'too_many_files', 'Only one file is allowed.');
 			if (!file.contentType)
 				throw new DifyError(415, 'unsupported_file_type', 'File type not allowed.');
 			const name = file.filename ?? '';

@@ -18,6 +18,7 @@ import { registerChat } from './chat';
 import { registerConversations } from './conversations';
 import {
 	DifyError,
+	E,
 	METHOD_NOT_ALLOWED_MESSAGE,
 	NOT_FOUND_MESSAGE,
 	envelope,
@@ -139,7 +140,6 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 				description: call.app.description,
 				copyright: null,
 				privacy_policy: null,
-				input_placeholder: null,
 				custom_disclaimer: '',
 				default_language: 'en-US',
 				show_workflow_steps: true,
@@ -167,6 +167,15 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 				created_at: u.created_at,
 				updated_at: u.created_at,
 			});
+		}),
+	);
+	// The knowledge API takes a knowledge key: an app key is refused as invalid
+	// (err_datasets_with_app_key.txt).
+	router.on(
+		'GET',
+		'/datasets',
+		api(env, { user: 'none' }, () => {
+			throw E.unauthorized('Access token is invalid');
 		}),
 	);
 	registerChat(router, env);

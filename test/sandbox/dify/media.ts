@@ -26,9 +26,11 @@ export function registerMedia(router: Router, env: Env): void {
 			const used = env.state.messages.some(
 				(m) => m.appKey === call.app.key && m.files.some((f) => f.upload_file_id === upload.id),
 			);
-			if (upload.appKey !== call.app.key || !used) {
+			if (upload.appKey !== call.app.key) {
 				throw new DifyError(403, 'file_access_denied', 'Access to the requested file is denied.');
 			}
+			// A file uploaded but not attached to a message (err_file_preview_uploaded.txt).
+			if (!used) throw new DifyError(404, 'file_not_found', 'File not found in message context');
 			const headers: Record<string, string | number> = {
 				'Content-Type': upload.mime_type,
 				'Content-Length': upload.data.length,

@@ -43,11 +43,14 @@ export class NodeEvents {
 				title,
 				index: n.index,
 				predecessor_node_id: n.predecessor,
-				inputs,
+				// node_started carries no inputs (they come with node_finished): wf_streaming.sse
+				inputs: null,
+				inputs_truncated: false,
 				created_at: n.created_at,
 				extras: {},
 				iteration_id: null,
 				loop_id: null,
+				agent_strategy: null,
 			},
 		};
 	}
@@ -70,8 +73,11 @@ export class NodeEvents {
 				index: n.index,
 				predecessor_node_id: n.predecessor,
 				inputs: n.inputs,
-				process_data: null,
+				inputs_truncated: false,
+				process_data: {},
+				process_data_truncated: false,
 				outputs,
+				outputs_truncated: false,
 				status,
 				error,
 				elapsed_time: 0.01,

@@ -135,12 +135,31 @@ export function humanInputRequiredData(form: HumanInputForm) {
 	};
 }
 
+/**
+ * Why a run paused, as `workflow_paused` and the blocking body list it: the whole form, under an
+ * upper-case `TYPE` (hitl_pause.sse, hitl_blocking_paused.json).
+ */
+export function pauseReason(form: HumanInputForm) {
+	return {
+		TYPE: 'human_input_required',
+		form_id: form.formId,
+		form_content: form.formContent,
+		inputs: form.inputs,
+		actions: form.actions,
+		node_id: form.nodeId,
+		node_title: form.nodeTitle,
+		resolved_default_values: { feedback: '' },
+		form_token: form.token,
+		expiration_time: form.expiration_time,
+	};
+}
+
 export function pausedData(run: WorkflowRunRecord) {
 	return {
 		workflow_run_id: run.id,
 		paused_nodes: [FORM_NODE.id],
 		outputs: {},
-		reasons: [{ type: 'human_input_required', form_id: run.form?.formId, node_id: FORM_NODE.id }],
+		reasons: run.form ? [pauseReason(run.form)] : [],
 		status: 'paused',
 		created_at: run.created_at,
 		elapsed_time: run.elapsed_time,

@@ -10,8 +10,7 @@ import type { TaskRecord } from './state';
 export class Emitter implements Sink {
 	private count = 0;
 	private pinger?: ReturnType<typeof setInterval>;
-	/** False once the client went away (or a stream fault killed the stream). */
-	alive = true;
+	private live = true;
 
 	private constructor(
 		private readonly w: SseWriter,
@@ -19,17 +18,24 @@ export class Emitter implements Sink {
 		readonly task: TaskRecord,
 	) {}
 
+	/**
+	 * Opens the stream. `firstPing`: Dify 1.14.2's workflow and chatflow streams open with one
+	 * `event: ping` (wf_streaming.sse, chat_streaming.sse, hitl_pause.sse); the events route of a
+	 * finished run does not (hitl_events_finished.txt). No recording shows the other apps' streams.
+	 */
 	static async open(
 		ctx: RequestContext,
 		env: Env,
 		appKey: string,
 		task: TaskRecord,
 		slowMs?: number,
+		firstPing = false,
 	) {
 		const w = ctx.sse();
 		const delayMs = slowMs ?? env.knobs.streamDelay.get(appKey) ?? env.knobs.defaultStreamDelay;
 		const e = new Emitter(w, delayMs, task);
 		await w.preamble();
+		if (firstPing) w.ping();
 		const ms = env.knobs.pingIntervalMs;
 		if (ms > 0) {
 			e.pinger = setInterval(() => w.ping(), ms);
@@ -41,6 +47,11 @@ export class Emitter implements Sink {
 	/** An `event: ping` keep-alive now (Dify opens its chatflow streams with one). */
 	ping(): void {
 		if (this.alive) this.w.ping();
+	}
+
+	/** False once the client went away (or a stream fault killed the stream). */
+	get alive(): boolean {
+		return this.live && !this.w.isClosed;
 	}
 
 	get stopped(): boolean {
@@ -61,8 +72,8 @@ export class Emitter implements Sink {
 	async write(payload: unknown): Promise<boolean> {
 		if (!this.alive) return false;
 		this.count++;
-		this.alive = await this.w.event(payload);
-		return this.alive;
+		this.live = await this.w.event(payload);
+		return this.live;
 	}
 
 	private async pace(): Promise<void> {
@@ -86,6 +97,27 @@ export class Emitter implements Sink {
 		if (this.pinger) clearInterval(this.pinger);
 		this.task.done = true;
 		this.w.end();
+	}
+}
+
+/**
+ * An input the form refuses, asked for in streaming mode: Dify checks inputs in its worker, so
+ * the answer is HTTP 200, a ping, then an `error` event without `code` and with `status: 500`
+ * (err_missing_input_streaming.sse, chatreq_missing_input_streaming.sse). Dify then left the
+ * stream open (pings, or silence); the sandbox closes it.
+ */
+export async function streamInputError(
+	ctx: RequestContext,
+	env: Env,
+	appKey: string,
+	task: TaskRecord,
+	message: string,
+): Promise<void> {
+	const e = await Emitter.open(ctx, env, appKey, task, undefined, true);
+	try {
+		await e.send({ event: 'error', message, status: 500 });
+	} finally {
+		e.close();
 	}
 }
 

@@ -13,19 +13,19 @@ import { FAIL_MESSAGE, directivesOf, promptOf, usageOf, workflowResult } from '.
 import { type Call, type Env, WORKFLOW_MODES, api } from './http';
 import { NodeEvents } from './nodes';
 import {
+	FORM_NODE,
 	finishRun,
 	finishedData,
+	pauseReason,
 	formFilledData,
 	formSuffix,
 	createForm,
 	pauseRun,
 	startRun,
 	startedData,
-	humanInputRequiredData,
-	pausedData,
 } from './runs';
 import { type HumanInputForm, type WorkflowRunRecord, now } from './state';
-import { Emitter, Recorder, type Sink } from './stream';
+import { Emitter, Recorder, type Sink, streamInputError } from './stream';
 
 const VERSIONS: Record<string, string> = {
 	[DIFY_WORKFLOW_IDS.workflow.latest]: '2026-01-15 10:00:00.000000',
@@ -35,6 +35,11 @@ const VERSIONS: Record<string, string> = {
 };
 
 function blockingData(run: WorkflowRunRecord): Record<string, unknown> {
+	// A paused run's blocking body already holds the form (hitl_blocking_paused.json).
+	const paused =
+		run.status === 'paused' && run.form
+			? { paused_nodes: [FORM_NODE.id], reasons: [pauseReason(run.form)] }
+			: {};
 	return {
 		id: run.id,
 		workflow_id: run.workflowId,
@@ -46,17 +51,26 @@ function blockingData(run: WorkflowRunRecord): Record<string, unknown> {
 		total_steps: run.totalSteps,
 		created_at: run.created_at,
 		finished_at: run.finished_at,
+		...paused,
 	};
 }
 
 async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 	const { body, env, app } = call;
 	const rawInputs = inputsField(body);
-	const inputs = prepareInputs(env, app, call.user, rawInputs);
+	const streaming = wantsStream(call);
+	let inputs: Record<string, unknown>;
+	try {
+		inputs = prepareInputs(env, app, call.user, rawInputs);
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- sandbox code: a DifyError becomes Dify's error answer
+		if (!streaming || !(error instanceof DifyError)) throw error;
+		const task = env.state.newTask(app.key, call.user, 'workflow');
+		return await streamInputError(call.ctx, env, app.key, task, error.message);
+	}
 	const files = resolveFiles(env, app.key, call.user, body.files);
 	const d = directivesOf(...Object.values(inputs));
 	const p = plan(workflowResult(inputs), d);
-	const streaming = wantsStream(call);
 	const task = env.state.newTask(app.key, call.user, 'workflow');
 	const startInputs: Record<string, unknown> = {
 		...publicInputs(inputs),
@@ -98,7 +112,7 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 		call.ctx.json(200, { task_id: task.id, workflow_run_id: run.id, data: blockingData(run) });
 		return;
 	}
-	const e = await Emitter.open(call.ctx, env, app.key, task, d.slowMs);
+	const e = await Emitter.open(call.ctx, env, app.key, task, d.slowMs, true);
 	const nodes = new NodeEvents(base);
 	try {
 		if (d.pause) {
@@ -126,19 +140,19 @@ async function workflowBody(
 ): Promise<void> {
 	const steps = resumed ? 4 : 3;
 	if (resumed) {
+		// workflow_started (resumption), the form's node again, human_input_form_filled, in that
+		// order (hitl_events_live.sse).
 		run.status = 'running';
-		if (
-			!(await s.send({
-				event: 'human_input_form_filled',
-				...base,
-				data: formFilledData(run.form!),
-			}))
-		)
-			return;
+		const form = run.form!;
 		if (
 			!(await s.send({ event: 'workflow_started', ...base, data: startedData(run, 'resumption') }))
 		)
 			return;
+		if (!(await s.send(nodes.started(form.nodeId, 'human-input', form.nodeTitle, {})))) return;
+		const filled = formFilledData(form);
+		if (!(await s.send({ event: 'human_input_form_filled', ...base, data: filled }))) return;
+		const outputs = { ...form.submitted!.inputs, __action_id: filled.action_id };
+		if (!(await s.send(nodes.finished(form.nodeId, outputs)))) return;
 	}
 	if (
 		!(await s.send(
@@ -242,22 +256,30 @@ function logs(call: Call): void {
 	const q = call.ctx.log.query;
 	const page = intParam(q.page, 'page', 1, 1, 99999);
 	const limit = intParam(q.limit, 'limit', 20, 1, 100);
+	// `paused` and `running` are refused although paused runs are listed (err_wf_logs_status_paused.txt).
 	if (q.status && !['succeeded', 'failed', 'stopped'].includes(q.status)) {
-		throw E.invalidParam("status must be one of 'succeeded', 'failed', 'stopped'");
+		throw E.invalidParam(
+			`1 validation error for WorkflowLogQuery\nstatus\n  Input should be 'succeeded', 'failed' or 'stopped' [type=literal_error, input_value='${q.status}', input_type=str]\n    For further information visit https://errors.pydantic.dev/2.14/v/literal_error`,
+		);
 	}
 	const before = isoParam(q.created_at__before, 'created_at__before');
 	const after = isoParam(q.created_at__after, 'created_at__after');
 	const list = call.env.state.runs
-		.filter((r) => r.appKey === call.app.key)
+		// A chatflow's runs are not listed: its key gets an empty page (err_workflow_logs_with_chatflow_key.txt).
+		.filter((r) => r.appKey === call.app.key && r.mode === 'workflow')
 		.filter((r) => !q.status || r.status === q.status)
 		.filter((r) => !q.created_by_end_user_session_id || r.user === q.created_by_end_user_session_id)
 		.filter((r) => before === undefined || r.created_at <= before)
 		.filter((r) => after === undefined || r.created_at >= after)
 		.filter(
+			// The keyword matches input text, the end user's session id and the run id too
+			// (wf_logs_hitl_keyword.json, wf_logs_hitl_keyword_session.json).
 			(r) =>
 				!q.keyword ||
 				JSON.stringify(publicInputs(r.inputs)).includes(q.keyword) ||
-				JSON.stringify(r.outputs).includes(q.keyword),
+				JSON.stringify(r.outputs).includes(q.keyword) ||
+				r.user.includes(q.keyword) ||
+				r.id.includes(q.keyword),
 		)
 		.sort((a, b) => b.seq - a.seq);
 	const slice = list.slice((page - 1) * limit, page * limit);
@@ -273,7 +295,8 @@ function logs(call: Call): void {
 				version: VERSIONS[r.workflowId] ?? 'draft',
 				status: r.status,
 				error: r.error,
-				elapsed_time: r.elapsed_time,
+				// A paused run is listed with 0.0 (wf_logs_hitl.json).
+				elapsed_time: r.status === 'paused' ? 0 : r.elapsed_time,
 				total_tokens: r.totalTokens,
 				total_steps: r.totalSteps,
 				created_at: r.created_at,
@@ -304,7 +327,12 @@ function formOf(call: Call): HumanInputForm {
 	);
 	if (!form) throw E.notFound('Form not found');
 	if (form.submitted)
-		throw new DifyError(412, 'human_input_form_submitted', 'This form has already been submitted.');
+		throw new DifyError(
+			412,
+			'human_input_form_submitted',
+			// hitl_form_post_again.txt
+			`This form has already been submitted by another user, form_id=${form.formId}`,
+		);
 	if (form.expiration_time <= now())
 		throw new DifyError(412, 'human_input_form_expired', 'This form has expired.');
 	return form;
@@ -325,7 +353,8 @@ async function submitForm(call: Call): Promise<void> {
 	const form = formOf(call);
 	const { action, inputs } = call.body;
 	if (typeof action !== 'string' || !form.actions.some((a) => a.id === action)) {
-		throw E.badRequest(`Invalid action: ${String(action)}`);
+		// Dify answers an unknown action with invalid_form_data too (README of dify-real-1.14.2).
+		throw new DifyError(400, 'invalid_form_data', `Invalid action: ${String(action)}`);
 	}
 	const given =
 		inputs && typeof inputs === 'object' && !Array.isArray(inputs)
@@ -353,35 +382,30 @@ async function events(call: Call): Promise<void> {
 			r.id === call.ctx.params.workflow_run_id && r.appKey === call.app.key && r.user === call.user,
 	);
 	if (!run) throw E.notFound('Workflow run not found');
-	const continueOnPause = call.ctx.log.query.continue_on_pause === 'true';
 	const task = call.env.state.newTask(call.app.key, call.user, 'workflow');
-	const e = await Emitter.open(call.ctx, call.env, call.app.key, task);
+	// Opened while the run waits: the continuation arrives live once the form is submitted
+	// (hitl_events_live.sse). Opened after a workflow run finished: only the synthesised
+	// workflow_finished (hitl_events_after_submit.sse). No recording shows a chatflow's run opened
+	// after its end: the sandbox replays its continuation (answer and message_end) then.
+	const live = run.status === 'paused' || run.status === 'running';
+	const e = await Emitter.open(call.ctx, call.env, call.app.key, task, undefined, live);
 	try {
 		for (;;) {
-			if (run.replay) {
-				// The buffered continuation is delivered once; later calls see the finished run.
+			if (run.replay && (live || run.conversationId)) {
 				const replay = run.replay;
-				run.replay = undefined;
+				// A chatflow's continuation is replayed once; later calls see the finished run.
+				if (!live) run.replay = undefined;
 				for (const ev of replay) if (!(await e.send(ev))) return;
 				return;
 			}
-			if (run.status === 'paused' && run.form && !continueOnPause) {
-				const base = { task_id: run.taskId, workflow_run_id: run.id, ...chatIds(run) };
-				if (
-					!(await e.send({
-						event: 'human_input_required',
-						...base,
-						data: humanInputRequiredData(run.form),
-					}))
-				)
-					return;
-				await e.send({ event: 'workflow_paused', ...base, data: pausedData(run) });
-				return;
-			}
+			// A paused run whose form is not submitted sends nothing but the Emitter's pings: no
+			// human_input_required, no workflow_paused (hitl_events_live.sse).
 			if (run.status !== 'running' && run.status !== 'paused') {
+				// A finished run: one synthesised workflow_finished whose task_id is the run id
+				// (hitl_events_finished.txt, hitl_events_after_submit.sse).
 				await e.send({
 					event: 'workflow_finished',
-					task_id: run.taskId,
+					task_id: run.id,
 					workflow_run_id: run.id,
 					...chatIds(run),
 					data: finishedData(run),

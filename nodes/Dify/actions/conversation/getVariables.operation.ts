@@ -34,7 +34,11 @@ interface VariablePage {
 	data?: IDataObject[];
 }
 
-/** GET /conversations/{id}/variables, paged with `last_id`: one item per variable. */
+/**
+ * GET /conversations/{id}/variables, paged with `last_id`: one item per variable. A Variable Name
+ * is matched here, not sent as `variable_name`: Dify 1.14.2 on PostgreSQL answers that filter with
+ * a 500 (recorded: dify-real-1.14.2/err_conv_variables_by_name_500.txt).
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const conversationId = conversationIdOf(this, itemIndex);
 	const user = getUser(this, itemIndex);
@@ -57,7 +61,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		async (lastId, limit) => {
 			const qs: IDataObject = { user, limit };
 			if (lastId) qs.last_id = lastId;
-			if (variableName) qs.variable_name = variableName;
 			const page = await aboutConversation(this, itemIndex, { id: conversationId, user }, async () =>
 				await difyRequest<VariablePage>(this, 'GET', path, { qs }, settings),
 			);
@@ -66,6 +69,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			return { items, next: page.has_more && typeof last?.id === 'string' ? last.id : undefined };
 		},
 		(v) => (typeof v.id === 'string' ? v.id : undefined),
+		false,
+		variableName ? (v) => v.name === variableName : undefined,
 	);
 	return variables.map((json) => ({ json }));
 }

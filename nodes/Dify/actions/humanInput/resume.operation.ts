@@ -3,7 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { includeTraceOption, workflowRunIdField } from '../../helpers/idFields';
-import { getOptions, getUser, idleTimeoutMs, requestSettings, requiredString } from '../../helpers/params';
+import {
+	getOptions,
+	getUser,
+	idleTimeoutMs,
+	maxWaitMs,
+	requestSettings,
+	requiredString,
+} from '../../helpers/params';
 import { resumeWorkflow, workflowItem } from '../../helpers/workflow';
 
 const properties: INodeProperties[] = [
@@ -12,7 +19,7 @@ const properties: INodeProperties[] = [
 		...userField,
 		description: 'The end user who started the run (Dify only shows a run to its own user)',
 	},
-	optionsCollection(['maxRetries', 'streamIdleTimeout', 'timeout'], [includeTraceOption]),
+	optionsCollection(['maxRetries', 'maxWait', 'streamIdleTimeout', 'timeout'], [includeTraceOption]),
 ];
 
 export const description = updateDisplayOptions(
@@ -22,7 +29,8 @@ export const description = updateDisplayOptions(
 
 /**
  * GET /workflow/{run_id}/events after Submit Form: the rest of the run, aggregated like Workflow ->
- * Run (for a chatflow also the answer). It pauses again at the next form, or finishes.
+ * Run (for a chatflow also the answer). It pauses again at the next form, or finishes. Before the
+ * form is submitted Dify sends only pings, so Max Wait bounds the wait.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const workflowRunId = requiredString(
@@ -42,6 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		user,
 		settings: requestSettings(options),
 		idleTimeoutMs: idleTimeoutMs(options),
+		maxWaitMs: maxWaitMs(options),
 		trace,
 	});
 	return { json: workflowItem(result, trace) };

@@ -51,6 +51,18 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Failed', value: 'failed' },
+					{
+						name: 'Paused',
+						value: 'paused',
+						description:
+							'Runs waiting at a Human Input form. Dify refuses this filter, so the node reads the logs unfiltered and keeps the paused runs.',
+					},
+					{
+						name: 'Running',
+						value: 'running',
+						description:
+							'Runs still going. Dify refuses this filter, so the node reads the logs unfiltered and keeps the running ones.',
+					},
 					{ name: 'Stopped', value: 'stopped' },
 					{ name: 'Succeeded', value: 'succeeded' },
 				],
@@ -79,12 +91,25 @@ interface LogPage {
 	data?: IDataObject[];
 }
 
+/**
+ * Statuses Dify lists but refuses as a filter ("Input should be 'succeeded', 'failed' or
+ * 'stopped'", dify-real-1.14.2/err_wf_logs_status_paused.txt): the node filters these itself.
+ */
+const LOCAL_STATUSES = ['paused', 'running'];
+
+function runStatusOf(log: IDataObject): unknown {
+	const run = log.workflow_run;
+	return typeof run === 'object' && run !== null ? (run as IDataObject).status : undefined;
+}
+
 /** GET /workflows/logs, paged by page number: one item per run log, newest first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
 	const qs: IDataObject = {};
 	if (filters.keyword?.trim()) qs.keyword = filters.keyword.trim();
-	if (filters.status) qs.status = filters.status;
+	const status = filters.status;
+	const localStatus = status && LOCAL_STATUSES.includes(status) ? status : undefined;
+	if (status && !localStatus) qs.status = status;
 	if (filters.endUser?.trim()) qs.created_by_end_user_session_id = filters.endUser.trim();
 	const after = isoDate(this, itemIndex, filters.createdAfter, 'Created After');
 	const before = isoDate(this, itemIndex, filters.createdBefore, 'Created Before');
@@ -108,6 +133,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		},
 		(log) => (typeof log.id === 'string' ? log.id : undefined),
 		true,
+		localStatus ? (log) => runStatusOf(log) === localStatus : undefined,
 	);
 	return logs.map((json) => ({ json }));
 }

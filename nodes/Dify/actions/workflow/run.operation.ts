@@ -13,7 +13,7 @@ import {
 import { prepareFiles, resolveFiles } from '../../helpers/files';
 import { includeTraceOption } from '../../helpers/idFields';
 import { assertRequiredInputs, readInputs } from '../../helpers/inputs';
-import { getOptions, getUser, idleTimeoutMs, requestSettings } from '../../helpers/params';
+import { getOptions, getUser, idleTimeoutMs, maxWaitMs, requestSettings } from '../../helpers/params';
 import { runWorkflow, workflowItem } from '../../helpers/workflow';
 
 const properties: INodeProperties[] = [
@@ -38,7 +38,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{ ...filesField, description: 'Files for the run (sys.files); file inputs of the form go in the inputs' },
-	optionsCollection(['concurrency', 'maxRetries', 'streamIdleTimeout', 'timeout'], [
+	optionsCollection(['concurrency', 'maxRetries', 'maxWait', 'streamIdleTimeout', 'timeout'], [
 		includeTraceOption,
 		{
 			displayName: 'Workflow ID',
@@ -87,6 +87,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		user,
 		settings,
 		idleTimeoutMs: idleTimeoutMs(options),
+		maxWaitMs: maxWaitMs(options),
 		trace,
 	});
 	return { json: workflowItem(result, trace) };
