@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { difyRequest } from '../transport';
-import { getOptions, getUser, requestSettings, requiredString } from './params';
+import { getOptions, getUser, requestSettings, pathId } from './params';
 
 /** Stops a streaming task. Dify answers success even when the task is unknown or finished. */
 export async function stopTask(
@@ -9,7 +9,7 @@ export async function stopTask(
 	itemIndex: number,
 	path: 'completion-messages' | 'chat-messages',
 ): Promise<INodeExecutionData> {
-	const taskId = requiredString(
+	const taskId = pathId(
 		ctx,
 		itemIndex,
 		'taskId',

@@ -21,6 +21,7 @@ import { serviceError, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
 	checkedBaseUrl,
+	checkedPath,
 	credentialData,
 	htmlTitle,
 	joinUrl,
@@ -40,6 +41,8 @@ export interface CallOptions {
 	retry: RetryPolicy;
 	/** Per-request timeout in ms (n8n's default when absent). */
 	timeoutMs?: number;
+	/** Largest JSON answer read (bytes, after decompression); the shared default when absent. */
+	maxResponseBytes?: number;
 	/** The input item, for credential resolution and error context. */
 	itemIndex?: number;
 }
@@ -110,7 +113,10 @@ async function call<T>(
 		onHeaders?: (h: IDataObject) => void;
 	} = {},
 ): Promise<T> {
-	const url = joinUrl(await baseUrlOf(ctx, options.itemIndex), path);
+	const url = joinUrl(
+		await baseUrlOf(ctx, options.itemIndex),
+		checkedPath(ctx.getNode(), path, options.itemIndex),
+	);
 	const spec: ServiceSpec = {
 		name: SERVICE_NAME,
 		credentialType: CREDENTIAL_TYPE,
@@ -128,6 +134,7 @@ async function call<T>(
 			body: extra.body,
 			qs: extra.qs,
 			timeoutMs: extra.timeoutMs ?? options.timeoutMs,
+			maxResponseBytes: options.maxResponseBytes,
 		},
 		options.retry,
 	);

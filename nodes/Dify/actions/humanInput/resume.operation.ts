@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { includeTraceOption, workflowRunIdField } from '../../helpers/idFields';
-import { getOptions, getUser, idleTimeoutMs, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, idleTimeoutMs, requestSettings, pathId } from '../../helpers/params';
 import { resumeWorkflow, workflowItem } from '../../helpers/workflow';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions(
  * Run (for a chatflow also the answer). It pauses again at the next form, or finishes.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const workflowRunId = requiredString(
+	const workflowRunId = pathId(
 		this,
 		itemIndex,
 		'workflowRunId',

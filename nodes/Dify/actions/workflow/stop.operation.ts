@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, taskIdField, userField } from '../../helpers/fields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -22,7 +22,7 @@ export const description = updateDisplayOptions(
 
 /** POST /workflows/tasks/{task_id}/stop. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const taskId = requiredString(
+	const taskId = pathId(
 		this,
 		itemIndex,
 		'taskId',
