@@ -150,7 +150,11 @@ async function call<T>(
 export async function listChats(ctx: FlowGenContext, options: CallOptions): Promise<FlowGenChat[]> {
 	const route: RouteInfo = { method: 'GET', template: '/chats', feature: 'listing chats' };
 	const body = await call<unknown>(ctx, route, '/chats', options);
-	return asList(body) as FlowGenChat[];
+	const chats = listIn(body);
+	// A 200 that is not a list (a proxy's login page...) is not "no chats": the trigger would
+	// store an empty state and fire every waiting chat again at the next good answer.
+	if (!chats) throw unexpectedBody(ctx, route, body, 'a JSON list of chats');
+	return chats as FlowGenChat[];
 }
 
 /** GET /chats/{chat_id}: one chat, with its raw `status`. */
@@ -257,7 +261,9 @@ export async function getMessages(
 		chatId,
 	};
 	const body = await call<unknown>(ctx, route, chatPath(chatId, '/messages'), options);
-	return oldestFirst(asList(body) as FlowGenMessage[]);
+	const messages = listIn(body);
+	if (!messages) throw unexpectedBody(ctx, route, body, 'a JSON list of messages');
+	return oldestFirst(messages as FlowGenMessage[]);
 }
 
 /** `getMessages`, or undefined when the server does not offer history (405). */
@@ -515,9 +521,15 @@ function objectField(body: unknown, key: string): unknown {
 	return isObject(body) ? body[key] : undefined;
 }
 
-function unexpectedBody(ctx: FlowGenContext, route: RouteInfo, body: unknown) {
+function unexpectedBody(
+	ctx: FlowGenContext,
+	route: RouteInfo,
+	body: unknown,
+	expected = 'a JSON object',
+) {
+	const got = body === null ? 'null' : Array.isArray(body) ? 'a list' : typeof body;
 	const failure: ServiceFailure = {
-		message: `unexpected answer to ${route.method} ${route.template}: expected a JSON object, got ${body === null ? 'null' : typeof body}. Check the Base URL in the credential.`,
+		message: `unexpected answer to ${route.method} ${route.template}: expected ${expected}, got ${got}. Check the Base URL in the credential.`,
 	};
 	return serviceError(ctx.getNode(), SERVICE_NAME, failure);
 }
@@ -541,8 +553,11 @@ function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A list body: a JSON array, or an object wrapping one (`items`, `data`, `messages`, `chats`). */
-function asList(body: unknown): IDataObject[] {
+/**
+ * A list body: a JSON array, or an object wrapping one (`items`, `data`, `messages`, `chats`);
+ * undefined for anything else.
+ */
+function listIn(body: unknown): IDataObject[] | undefined {
 	if (Array.isArray(body)) return body.filter(isObject);
 	if (isObject(body)) {
 		for (const key of ['items', 'data', 'messages', 'chats']) {
@@ -550,7 +565,7 @@ function asList(body: unknown): IDataObject[] {
 			if (Array.isArray(value)) return value.filter(isObject);
 		}
 	}
-	return [];
+	return undefined;
 }
 
 function timeOf(value: unknown): number {
