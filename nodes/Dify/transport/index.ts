@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { serviceError, type ServiceFailure } from '../../shared/errors';
+import { redact } from '../../shared/redact';
 import {
 	callService,
 	type HttpCall,
@@ -192,7 +193,8 @@ export function describeFailure(status: number, body: unknown, needs?: string): 
 			message: `the server answered with an HTML page ("${title}") instead of Dify's JSON. Check the Base URL in the credential: it is the Service API address from the app's API Access page and ends with /v1 (for example https://api.dify.ai/v1). If /v1 is missing, add it.`,
 		};
 	}
-	const text = typeof body === 'string' ? body.trim() : '';
+	// Redacted before it is cut, so a key at the cut cannot be half shown.
+	const text = typeof body === 'string' ? redact(body.trim()) : '';
 	return { status, message: text ? text.slice(0, 300) : fallbackMessage(status) };
 }
 

@@ -18,6 +18,7 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { serviceError, type ServiceFailure } from '../../shared/errors';
+import { redact } from '../../shared/redact';
 import {
 	callService,
 	checkedBaseUrl,
@@ -499,7 +500,8 @@ function detailText(body: unknown): string | undefined {
 	if (typeof body === 'string') {
 		const title = htmlTitle(body);
 		if (title) return title;
-		const text = body.trim();
+		// Redacted before it is cut, so a key at the cut cannot be half shown.
+		const text = redact(body.trim());
 		return text ? text.slice(0, 300) : undefined;
 	}
 	if (!isObject(body)) return undefined;
