@@ -48,7 +48,16 @@ export class DifyApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		headers.Authorization = `Bearer ${credentials.apiKey as string}`;
-		return { ...requestOptions, headers };
+		// Never follow a redirect with the key (n8n would resend it to any host): the nodes follow
+		// same-origin ones themselves; the credential test follows none. Userinfo in a Base URL
+		// would replace the key with Basic auth, so it is dropped.
+		return {
+			...requestOptions,
+			headers,
+			disableFollowRedirect: true,
+			url: withoutUserinfo(requestOptions.url),
+			...(requestOptions.baseURL ? { baseURL: withoutUserinfo(requestOptions.baseURL) } : {}),
+		};
 	}
 
 	// GET /info needs a valid app key and works for every app mode.
@@ -58,4 +67,8 @@ export class DifyApi implements ICredentialType {
 			url: '/info',
 		},
 	};
+}
+
+function withoutUserinfo(url: string): string {
+	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }

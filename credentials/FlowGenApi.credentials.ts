@@ -78,7 +78,16 @@ export class FlowGenApi implements ICredentialType {
 		} else {
 			headers['X-API-KEY'] = credentials.apiKey as string;
 		}
-		return { ...requestOptions, headers };
+		// Never follow a redirect with the key (n8n would resend it to any host): the nodes follow
+		// same-origin ones themselves; the credential test follows none. Userinfo in a Base URL
+		// would replace the key with Basic auth, so it is dropped.
+		return {
+			...requestOptions,
+			headers,
+			disableFollowRedirect: true,
+			url: withoutUserinfo(requestOptions.url),
+			...(requestOptions.baseURL ? { baseURL: withoutUserinfo(requestOptions.baseURL) } : {}),
+		};
 	}
 
 	// GET /chats needs a valid key or token on both the documented and the open-source server.
@@ -88,4 +97,8 @@ export class FlowGenApi implements ICredentialType {
 			url: '/chats',
 		},
 	};
+}
+
+function withoutUserinfo(url: string): string {
+	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }

@@ -52,7 +52,8 @@ const RAW_TO_NORMALIZED: Record<string, NormalizedStatus> = {
  */
 export function normalizeStatus(raw: unknown): NormalizedStatus {
 	const key = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-	return RAW_TO_NORMALIZED[key] ?? 'ready';
+	// Own keys only: a status of `constructor` or `toString` must not find Object's members.
+	return Object.prototype.hasOwnProperty.call(RAW_TO_NORMALIZED, key) ? RAW_TO_NORMALIZED[key] : 'ready';
 }
 
 /** A run is in progress (the agents are working or waiting for a person). */

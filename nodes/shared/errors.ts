@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { redact } from './redact';
+
 /** What a service said about a failed request, already read from its body. */
 export interface ServiceFailure {
 	/** HTTP status, when a response arrived. */
@@ -15,14 +17,16 @@ export interface ServiceFailure {
 
 /**
  * Builds the NodeApiError a user sees. Only the fields above go in: never request options,
- * headers or the raw client error, so a key or token cannot leak into the output or logs.
+ * headers or the raw client error, so a key or token cannot leak into the output or logs. The
+ * server's words in them are redacted here, the one place every service error is built.
  */
 export function serviceError(
 	node: INode,
 	service: string,
-	failure: ServiceFailure,
+	serverFailure: ServiceFailure,
 	itemIndex?: number,
 ): NodeApiError {
+	const failure = redactFailure(serverFailure);
 	const response: JsonObject = { message: failure.message };
 	if (failure.status !== undefined) response.status = failure.status;
 	// n8n replaces the message with its own generic text when the response carries a network code
@@ -38,6 +42,14 @@ export function serviceError(
 		httpCode: failure.status !== undefined ? String(failure.status) : undefined,
 		itemIndex,
 	});
+}
+
+/** The failure with the credential's values removed from its texts. */
+export function redactFailure(failure: ServiceFailure): ServiceFailure {
+	const out: ServiceFailure = { ...failure, message: redact(failure.message) };
+	if (failure.code !== undefined) out.code = redact(failure.code);
+	if (failure.detail !== undefined) out.detail = redact(failure.detail);
+	return out;
 }
 
 /** Network-level failures (no HTTP response) in words that say what to fix. */

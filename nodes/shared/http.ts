@@ -9,6 +9,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { networkFailure, serviceError, type ServiceFailure } from './errors';
+import { DEFAULT_MAX_RESPONSE_MB } from './options';
+import { learnSecrets } from './redact';
 import {
 	isRetryableStatus,
 	parseRetryAfter,
@@ -51,7 +53,10 @@ export async function credentialData<T extends object = ICredentialDataDecrypted
 	}
 	let data = byType.get(type);
 	if (!data) {
-		data = ctx.getCredentials(type);
+		data = ctx.getCredentials(type).then((values) => {
+			learnSecrets(values);
+			return values;
+		});
 		byType.set(type, data);
 	}
 	return (await data) as T;
@@ -75,7 +80,15 @@ export interface HttpCall {
 	read?: 'json' | 'stream' | 'bytes';
 	/** Per-attempt timeout in ms (n8n's default otherwise). */
 	timeoutMs?: number;
+	/** Largest JSON or file answer read, in bytes, counted after decompression (default 64 MB). */
+	maxResponseBytes?: number;
 }
+
+/** The default Max Response Size: far above any real Dify or FlowGen answer, far below a heap. */
+export const DEFAULT_MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024;
+
+/** Same-origin redirects followed for one request; each hop is asked anew by `callService`. */
+export const MAX_REDIRECTS = 5;
 
 export interface HttpResult<T = unknown> {
 	statusCode: number;
@@ -104,8 +117,14 @@ export async function callService<T = unknown>(
 	for (let attempt = 0; ; attempt++) {
 		let response: RawResponse;
 		try {
-			response = await send(ctx, spec.credentialType, call);
+			response = await sendFollowingRedirects(ctx, spec, call);
+			if (response.statusCode < 400) {
+				const body = await readBody(ctx, spec, call, response.body);
+				return { ...response, body } as HttpResult<T>;
+			}
 		} catch (error) {
+			// A redirect refused or an answer too large: already worded, not a network failure.
+			if (error instanceof RefusedAnswer) throw serviceError(ctx.getNode(), spec.name, error.failure);
 			if (signal?.aborted) throw cancelled(ctx.getNode(), spec.name);
 			const failure = networkFailure(spec.name, error, call.url);
 			if (attempt < policy.maxRetries && RETRYABLE_NETWORK_CODES.has(failure.code ?? '')) {
@@ -114,7 +133,6 @@ export async function callService<T = unknown>(
 			}
 			throw serviceError(ctx.getNode(), spec.name, failure);
 		}
-		if (response.statusCode < 400) return response as HttpResult<T>;
 
 		const body = await readErrorBody(response.body);
 		const failure = spec.describeFailure(response.statusCode, body, response.headers);
@@ -133,6 +151,153 @@ export async function callService<T = unknown>(
 	}
 }
 
+/** An answer this package refuses to use (a redirect elsewhere, a body past the bound). */
+class RefusedAnswer extends Error {
+	constructor(readonly failure: ServiceFailure) {
+		super(failure.message);
+	}
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * One request and the redirects it meets. n8n's client would follow any redirect and resend the
+ * credential's headers to wherever it points (`sendCredentialsOnCrossOriginRedirect: false` strips
+ * only Authorization, not X-API-KEY), so the client follows none (`disableFollowRedirect`, also set
+ * by both credentials' `authenticate`) and this loop follows those that stay on the Base URL's
+ * origin (scheme, host and port), at most MAX_REDIRECTS. Read: n8n's backend-network
+ * http/axios/redirect.js and request.js (n8n-core 2.41.1).
+ */
+async function sendFollowingRedirects(
+	ctx: HttpContext,
+	spec: ServiceSpec,
+	call: HttpCall,
+): Promise<RawResponse> {
+	let hop: HttpCall = call;
+	for (let redirects = 0; ; redirects++) {
+		const response = await send(ctx, spec.credentialType, hop);
+		const location = response.headers.location;
+		if (!REDIRECT_STATUSES.has(response.statusCode) || typeof location !== 'string') {
+			return response;
+		}
+		discard(response.body);
+		const from = new URL(hop.url);
+		let to: URL;
+		try {
+			to = new URL(location, from);
+		} catch {
+			throw redirectError(`the server at ${from.host} answered with a redirect to an address that is not a URL.`);
+		}
+		if (to.origin !== from.origin) {
+			throw redirectError(
+				`the server at ${originName(from)} redirected the request to ${originName(to)}, another origin. It was not followed, so the credential was not sent there.`,
+				`If ${originName(to)} is the right server, set the Base URL in the credential to it.`,
+			);
+		}
+		if (redirects >= MAX_REDIRECTS) {
+			throw redirectError(
+				`the server at ${originName(from)} redirected the request more than ${MAX_REDIRECTS} times.`,
+				'Set the Base URL in the credential to the address the server finally answers at.',
+			);
+		}
+		to.username = '';
+		to.password = '';
+		hop = { ...hop, url: to.href, qs: undefined, ...redirectedMethod(hop, response.statusCode) };
+	}
+}
+
+/** 303, and 301/302 after a POST, turn the request into a GET without a body (as browsers do). */
+function redirectedMethod(call: HttpCall, status: number): Partial<HttpCall> {
+	const method = call.method.toUpperCase();
+	const toGet =
+		(status === 303 && method !== 'GET' && method !== 'HEAD') ||
+		((status === 301 || status === 302) && method === 'POST');
+	return toGet ? { method: 'GET', body: undefined } : {};
+}
+
+function originName(url: URL): string {
+	return `${url.protocol}//${url.host}`;
+}
+
+function redirectError(message: string, detail?: string) {
+	return new RefusedAnswer({ code: 'REDIRECT_REFUSED', message, detail });
+}
+
+function discard(body: unknown): void {
+	if (isByteStream(body)) body.destroy();
+}
+
+/**
+ * A successful body as the call asked for it: a stream as it is (the SSE reader bounds it), JSON
+ * or bytes read up to the call's Max Response Size. Every answer is asked for as a stream so that
+ * it can be counted while it arrives (n8n's client has no size limit and decompresses first), and
+ * a body past the bound is dropped at once instead of being held whole.
+ */
+async function readBody(
+	ctx: HttpContext,
+	spec: ServiceSpec,
+	call: HttpCall,
+	body: unknown,
+): Promise<unknown> {
+	if (call.read === 'stream' || !isByteStream(body)) return body;
+	const bytes = await readBounded(body, call.maxResponseBytes);
+	if (call.read === 'bytes') return bytes;
+	const text = new TextDecoder().decode(bytes);
+	if (text === '') return '';
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		// As n8n's client does with an answer that is not JSON: the text.
+		return text;
+	}
+}
+
+/**
+ * A stream's bytes up to `maxBytes`, as a NodeApiError of the service otherwise (for bodies read
+ * after callService returned, such as a message call's JSON answer).
+ */
+export async function readBoundedBody(
+	ctx: HttpContext,
+	service: string,
+	stream: ByteStream,
+	maxBytes?: number,
+): Promise<Buffer> {
+	try {
+		return await readBounded(stream, maxBytes);
+	} catch (error) {
+		if (error instanceof RefusedAnswer) throw serviceError(ctx.getNode(), service, error.failure);
+		throw serviceError(ctx.getNode(), service, networkFailure(service, error, ''));
+	}
+}
+
+/** A stream's bytes, or a clear error as soon as they pass `maxBytes`. */
+async function readBounded(
+	stream: ByteStream,
+	maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
+): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+		size += bytes.length;
+		if (size > maxBytes) {
+			stream.destroy();
+			throw new RefusedAnswer({
+				code: 'RESPONSE_TOO_LARGE',
+				message: `the answer is larger than ${sizeName(maxBytes)}, the Max Response Size. It was not read.`,
+				detail: 'Raise Max Response Size in the node\'s options if the answer is expected to be this large.',
+			});
+		}
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks, size);
+}
+
+function sizeName(bytes: number): string {
+	const mb = bytes / (1024 * 1024);
+	return mb >= 1 ? `${Number(mb.toFixed(2))} MB` : `${bytes} bytes`;
+}
+
 async function send(ctx: HttpContext, credentialType: string, call: HttpCall): Promise<RawResponse> {
 	const options: IHttpRequestOptions = {
 		method: call.method,
@@ -142,11 +307,12 @@ async function send(ctx: HttpContext, credentialType: string, call: HttpCall): P
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: call.timeoutMs,
+		disableFollowRedirect: true,
+		encoding: 'stream',
+		// Only sets Accept: application/json; the body is read (and bounded) by readBody.
+		json: call.read !== 'stream' && call.read !== 'bytes',
 	};
 	if (call.body !== undefined && call.body !== null) options.body = call.body as IDataObject;
-	if (call.read === 'stream') options.encoding = 'stream';
-	else if (call.read === 'bytes') options.encoding = 'arraybuffer';
-	else options.json = true;
 	const data = await credentialData(ctx, credentialType);
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx as unknown as IExecuteFunctions,
@@ -229,20 +395,69 @@ export function checkedBaseUrl(
 	const text = typeof value === 'string' ? value.trim() : '';
 	const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
 	let valid = scheme === 'http' || scheme === 'https';
+	let url: URL | undefined;
 	if (valid) {
 		try {
-			valid = new URL(text).host !== '';
+			url = new URL(text);
+			valid = url.host !== '';
 		} catch {
 			valid = false;
 		}
 	}
-	if (valid) return text;
+	if (valid && url) {
+		const extra = urlExtra(url, text);
+		if (!extra) return text;
+		throw new NodeOperationError(
+			node,
+			`The Base URL in the ${credentialName} credential must not contain ${extra.what}`,
+			{
+				description: `Open the ${credentialName} credential and ${extra.fix}, for example ${example}.`,
+				itemIndex,
+			},
+		);
+	}
 	const got = !text ? 'it is empty' : scheme ? `it starts with ${scheme}://` : 'it has no http:// or https://';
 	throw new NodeOperationError(
 		node,
 		`The Base URL in the ${credentialName} credential must start with http:// or https:// (${got})`,
 		{
 			description: `Open the ${credentialName} credential and set Base URL to the full address, for example ${example}.`,
+			itemIndex,
+		},
+	);
+}
+
+/**
+ * What a Base URL holds besides scheme, host, port and path: a query or fragment would take the
+ * route in (`?x/chat-messages`), a user and password would replace the key with Basic auth. The
+ * values themselves are never echoed.
+ */
+function urlExtra(url: URL, text: string): { what: string; fix: string } | undefined {
+	if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text)) {
+		return {
+			what: 'a user name or password (user:password@)',
+			fix: 'remove the part before @ from Base URL (the key or token authenticates)',
+		};
+	}
+	if (text.includes('?')) return { what: 'a query (?...)', fix: 'remove the ? and what follows from Base URL' };
+	if (text.includes('#')) return { what: 'a fragment (#...)', fix: 'remove the # and what follows from Base URL' };
+	return undefined;
+}
+
+/**
+ * A route's path, checked before any request: an ID that was empty, `.` or `..` would leave an
+ * empty segment or a dot segment, which clients and servers resolve to another route. The
+ * operations refuse such IDs naming their field; this catches any that reach a transport.
+ */
+export function checkedPath(node: INode, path: string, itemIndex?: number): string {
+	const segments = path.replace(/^\/+/, '').split('/');
+	const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..');
+	if (bad === undefined) return path;
+	throw new NodeOperationError(
+		node,
+		`An ID in the request path is ${bad === '' ? 'empty' : `"${bad}"`}: the request was not sent`,
+		{
+			description: `The path would be /${segments.join('/')}, which addresses another route. Check the ID fields of the node.`,
 			itemIndex,
 		},
 	);

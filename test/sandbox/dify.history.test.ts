@@ -253,10 +253,13 @@ describe('conversation variables', () => {
 			'bad_request',
 			"Type mismatch: variable 'memo' expects string, but got number type",
 		);
-		const only = (await (
-			await chat.get(`/conversations/${c}/variables?user=alice&variable_name=memo`)
-		).json()) as Page;
-		expect(only.data.map((v) => v.value)).toEqual(['remember']);
+		// Dify 1.14.2 on PostgreSQL fails the variable_name filter (err_conv_variables_by_name_500.txt).
+		await expectError(
+			await chat.get(`/conversations/${c}/variables?user=alice&variable_name=memo`),
+			500,
+			'unknown',
+			'Internal Server Error',
+		);
 		await expectError(
 			await chat.send('PUT', `/conversations/${c}/variables/00000000-0000-4000-8000-000000000000`, {
 				value: 'x',

@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection as sharedOptionsCollection } from '../../shared/options';
+import {
+	maxResponseSizeOption,
+	optionsCollection as sharedOptionsCollection,
+} from '../../shared/options';
 
 /**
  * Field definitions several operations share. Each operation passes them through
@@ -224,12 +227,15 @@ export function optionsCollection(
 	names: OptionName[],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
-	return sharedOptionsCollection([...names.map((n) => optionFields[n]), ...extra]);
+	// Every operation that makes a request (all have Timeout) bounds its answer too.
+	const bound = names.includes('timeout') ? [maxResponseSizeOption] : [];
+	return sharedOptionsCollection([...names.map((n) => optionFields[n]), ...bound, ...extra]);
 }
 
 export interface CommonOptions {
 	concurrency?: number;
 	maxRetries?: number;
+	maxResponseSize?: number;
 	maxWait?: number;
 	simplify?: boolean;
 	streamIdleTimeout?: number;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from './message';
-import { requiredString } from './params';
+import { pathId } from './params';
 
 /** Field definitions the resources added after Chat Message and Completion share. */
 
@@ -101,7 +101,7 @@ export function binaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): s
 
 /** The Conversation ID parameter: required, and named in the error when empty. */
 export function conversationIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
-	return requiredString(
+	return pathId(
 		ctx,
 		itemIndex,
 		'conversationId',

@@ -26,6 +26,7 @@ import {
 	type DifyEvent,
 	type MessageResult,
 } from './aggregate';
+import { redact } from '../../shared/redact';
 
 export interface MessageCall {
 	/** `completion-messages`, `chat-messages`, or a workflow's run route. */
@@ -242,7 +243,7 @@ function parseEvent(data: string, cutOff: boolean): DifyEvent {
 	if (typeof parsed !== 'object' || parsed === null || typeof (parsed as DifyEvent).event !== 'string') {
 		if (cutOff) throw new StreamCutError('The stream was cut off in the middle of an event.');
 		throw new StreamFormatError(
-			`Dify sent a stream event that is not valid JSON: ${data.slice(0, 120)}`,
+			`Dify sent a stream event that is not valid JSON: ${redact(data).slice(0, 120)}`,
 		);
 	}
 	return parsed as DifyEvent;

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { maxResponseBytesOf } from '../../shared/options';
 import type { RequestSettings } from '../transport';
 import type { CommonOptions } from './fields';
 
@@ -14,6 +15,7 @@ export function requestSettings(options: CommonOptions): RequestSettings {
 	return {
 		maxRetries: options.maxRetries ?? 3,
 		timeoutMs: Math.round((options.timeout ?? 300) * 1000),
+		maxResponseBytes: maxResponseBytesOf(options.maxResponseSize),
 	};
 }
 
@@ -40,6 +42,28 @@ export function requiredString(
 		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, { itemIndex, description: hint });
 	}
 	return text;
+}
+
+/**
+ * An ID that goes into a request path: not empty, and not `.` or `..`, which encodeURIComponent
+ * leaves as they are and which would then address another route (`DELETE /conversations/..` is
+ * `DELETE /`). Refused before any request, naming the field.
+ */
+export function pathId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	hint: string,
+): string {
+	const id = requiredString(ctx, itemIndex, name, label, hint);
+	if (id === '.' || id === '..') {
+		throw new NodeOperationError(ctx.getNode(), `${label} cannot be "${id}"`, {
+			itemIndex,
+			description: `${label} goes into the request's path, where "${id}" would address another route. ${hint}`,
+		});
+	}
+	return id;
 }
 
 export function getUser(ctx: IExecuteFunctions, itemIndex: number): string {

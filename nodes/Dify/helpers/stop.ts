@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { sleep } from 'n8n-workflow';
 
 import { difyRequest, type RequestSettings } from '../transport';
-import { getOptions, getUser, requestSettings, requiredString } from './params';
+import { getOptions, getUser, pathId, requestSettings } from './params';
 
 /**
  * What Dify's `{"result": "success"}` to a stop means: the request was accepted. Dify 1.14.2
@@ -18,7 +18,7 @@ export async function stopTask(
 	itemIndex: number,
 	path: 'completion-messages' | 'chat-messages',
 ): Promise<INodeExecutionData> {
-	const taskId = requiredString(
+	const taskId = pathId(
 		ctx,
 		itemIndex,
 		'taskId',

@@ -11,6 +11,7 @@ import {
 } from '../transport';
 import { fromWorkflowBlocking, MessageAggregator, type MessageResult } from './aggregate';
 import { readEvents, withForwarder, type MessageCall, type StreamCall } from './message';
+import { redact } from '../../shared/redact';
 
 /** A run: `path` is `workflows/run`, or `workflows/{workflow_id}/run` for a pinned version. */
 export interface WorkflowRunCall extends MessageCall {
@@ -213,7 +214,7 @@ export function workflowItem(result: MessageResult, trace: boolean): IDataObject
 	};
 	for (const key of RUN_FIELDS) item[key] = workflow[key];
 	item.outputs = workflow.outputs ?? {};
-	item.error = workflow.error ?? null;
+	item.error = typeof workflow.error === 'string' ? redact(workflow.error) : (workflow.error ?? null);
 	if (result.conversation_id) {
 		item.answer = result.answer;
 		item.conversation_id = result.conversation_id;

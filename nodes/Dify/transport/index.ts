@@ -6,14 +6,17 @@ import type {
 } from 'n8n-workflow';
 
 import { serviceError, type ServiceFailure } from '../../shared/errors';
+import { redact } from '../../shared/redact';
 import {
 	callService,
 	type HttpCall,
 	type HttpResult,
 	checkedBaseUrl,
+	checkedPath,
 	credentialData,
 	htmlTitle,
 	joinUrl,
+	readBoundedBody,
 	type HttpContext,
 	type ServiceSpec,
 } from '../../shared/http';
@@ -30,6 +33,8 @@ export interface RequestSettings {
 	timeoutMs?: number;
 	/** Statuses this request must not retry, and why. */
 	noRetry?: RetryPolicy['noRetry'];
+	/** Largest JSON or file answer read (bytes, after decompression); the shared default otherwise. */
+	maxResponseBytes?: number;
 }
 
 /**
@@ -75,7 +80,7 @@ async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 	const { baseUrl } = await credentialData<{ baseUrl?: string }>(ctx, DIFY.credentialType);
 	return joinUrl(
 		checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'),
-		path,
+		checkedPath(ctx.getNode(), path),
 	);
 }
 
@@ -83,13 +88,18 @@ async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 async function difyCall<T>(
 	ctx: DifyContext,
 	path: string,
-	request: Omit<HttpCall, 'url' | 'timeoutMs'>,
+	request: Omit<HttpCall, 'url' | 'timeoutMs' | 'maxResponseBytes'>,
 	settings: RequestSettings,
 ): Promise<HttpResult<T>> {
 	return await callService<T>(
 		ctx,
 		specFor(path),
-		{ ...request, url: await urlFor(ctx, path), timeoutMs: settings.timeoutMs },
+		{
+			...request,
+			url: await urlFor(ctx, path),
+			timeoutMs: settings.timeoutMs,
+			maxResponseBytes: settings.maxResponseBytes,
+		},
 		{ maxRetries: settings.maxRetries, noRetry: settings.noRetry },
 	);
 }
@@ -120,19 +130,21 @@ export async function sendMessage(
 		{ method: 'POST', body, headers: { 'Content-Type': 'application/json' }, read: 'stream' },
 		blocking ? { ...settings, noRetry: BLOCKING_GATEWAY_TIMEOUT } : settings,
 	);
-	return await streamOrJson(ctx.getNode(), response);
+	return await streamOrJson(ctx, response, settings);
 }
 
 /** Decided by the Content-Type: an event stream, else one JSON object (anything else is an error). */
 async function streamOrJson(
-	node: INode,
+	ctx: DifyContext,
 	response: HttpResult<ByteStream>,
+	settings: RequestSettings,
 ): Promise<MessageResponse> {
 	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
 	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
-	const text = await readText(response.body);
+	const bytes = await readBoundedBody(ctx, DIFY.name, response.body, settings.maxResponseBytes);
+	const text = new TextDecoder().decode(bytes);
 	const parsed = parseJson(text);
-	if (!isObject(parsed)) throw unexpectedBody(node, response.statusCode, contentType, text);
+	if (!isObject(parsed)) throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
 	return { kind: 'json', body: parsed };
 }
 
@@ -181,7 +193,8 @@ export function describeFailure(status: number, body: unknown, needs?: string): 
 			message: `the server answered with an HTML page ("${title}") instead of Dify's JSON. Check the Base URL in the credential: it is the Service API address from the app's API Access page and ends with /v1 (for example https://api.dify.ai/v1). If /v1 is missing, add it.`,
 		};
 	}
-	const text = typeof body === 'string' ? body.trim() : '';
+	// Redacted before it is cut, so a key at the cut cannot be half shown.
+	const text = typeof body === 'string' ? redact(body.trim()) : '';
 	return { status, message: text ? text.slice(0, 300) : fallbackMessage(status) };
 }
 
@@ -196,15 +209,6 @@ function unexpectedBody(node: INode, status: number, contentType: string, text: 
 	const failure = describeFailure(status, text);
 	failure.message = `unexpected answer (${contentType || 'no content type'}): ${failure.message}`;
 	return difyError(node, failure);
-}
-
-async function readText(stream: ByteStream): Promise<string> {
-	const decoder = new TextDecoder();
-	let text = '';
-	for await (const chunk of stream) {
-		text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-	}
-	return text + decoder.decode();
 }
 
 function parseJson(text: string): unknown {
@@ -338,7 +342,7 @@ export async function openEventStream(
 		{ method: 'GET', qs, read: 'stream' },
 		settings,
 	);
-	return await streamOrJson(ctx.getNode(), response);
+	return await streamOrJson(ctx, response, settings);
 }
 
 function toBuffer(body: unknown): Buffer {

@@ -6,6 +6,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WaitSettings } from '../helpers/agentRun';
+import { maxResponseBytesOf, maxResponseSizeOption } from '../../shared/options';
 import type { CallOptions } from '../transport';
 
 export const DEFAULTS = {
@@ -70,9 +71,10 @@ const timeoutOption: INodeProperties = {
 		'How long to wait for FlowGen to answer one request. A send is always given at least the Maximum Wait, as the open-source server answers it only when the run ends.',
 };
 
-/** Options every operation has: Concurrency, Max Retries, Timeout. */
+/** Options every operation has: Concurrency, Max Response Size, Max Retries, Timeout. */
 export const requestOptions: INodeProperties[] = [
 	concurrencyOption,
+	maxResponseSizeOption,
 	maxRetriesOption,
 	timeoutOption,
 ];
@@ -112,6 +114,7 @@ export { optionsCollection } from '../../shared/options';
 interface RawOptions {
 	concurrency?: unknown;
 	maxRetries?: unknown;
+	maxResponseSize?: unknown;
 	timeout?: unknown;
 	pollInterval?: unknown;
 	maxWait?: unknown;
@@ -168,7 +171,12 @@ export function readCallOptions(ctx: IExecuteFunctions, itemIndex: number): Call
 		field: 'Timeout (Seconds)',
 		min: 1,
 	});
-	return { retry: { maxRetries }, timeoutMs: Math.round(timeout * 1000), itemIndex };
+	return {
+		retry: { maxRetries },
+		timeoutMs: Math.round(timeout * 1000),
+		maxResponseBytes: maxResponseBytesOf(raw.maxResponseSize),
+		itemIndex,
+	};
 }
 
 export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): WaitSettings {
@@ -198,6 +206,13 @@ export function readChatId(ctx: IExecuteFunctions, itemIndex: number): string {
 		throw new NodeOperationError(ctx.getNode(), '"Chat" is empty: choose a chat or enter its ID', {
 			itemIndex,
 		});
+	}
+	if (id === '.' || id === '..') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Chat" is not a chat ID: "${id}" would address another route`,
+			{ itemIndex, description: 'Choose a chat from the list or enter its ID.' },
+		);
 	}
 	if (/[/?#\s]/.test(id)) {
 		throw new NodeOperationError(

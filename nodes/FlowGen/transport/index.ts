@@ -18,9 +18,11 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { serviceError, type ServiceFailure } from '../../shared/errors';
+import { redact } from '../../shared/redact';
 import {
 	callService,
 	checkedBaseUrl,
+	checkedPath,
 	credentialData,
 	htmlTitle,
 	joinUrl,
@@ -40,6 +42,8 @@ export interface CallOptions {
 	retry: RetryPolicy;
 	/** Per-request timeout in ms (n8n's default when absent). */
 	timeoutMs?: number;
+	/** Largest JSON answer read (bytes, after decompression); the shared default when absent. */
+	maxResponseBytes?: number;
 	/** The input item, for credential resolution and error context. */
 	itemIndex?: number;
 }
@@ -110,7 +114,10 @@ async function call<T>(
 		onHeaders?: (h: IDataObject) => void;
 	} = {},
 ): Promise<T> {
-	const url = joinUrl(await baseUrlOf(ctx, options.itemIndex), path);
+	const url = joinUrl(
+		await baseUrlOf(ctx, options.itemIndex),
+		checkedPath(ctx.getNode(), path, options.itemIndex),
+	);
 	const spec: ServiceSpec = {
 		name: SERVICE_NAME,
 		credentialType: CREDENTIAL_TYPE,
@@ -128,6 +135,7 @@ async function call<T>(
 			body: extra.body,
 			qs: extra.qs,
 			timeoutMs: extra.timeoutMs ?? options.timeoutMs,
+			maxResponseBytes: options.maxResponseBytes,
 		},
 		options.retry,
 	);
@@ -143,7 +151,11 @@ async function call<T>(
 export async function listChats(ctx: FlowGenContext, options: CallOptions): Promise<FlowGenChat[]> {
 	const route: RouteInfo = { method: 'GET', template: '/chats', feature: 'listing chats' };
 	const body = await call<unknown>(ctx, route, '/chats', options);
-	return asList(body) as FlowGenChat[];
+	const chats = listIn(body);
+	// A 200 that is not a list (a proxy's login page...) is not "no chats": the trigger would
+	// store an empty state and fire every waiting chat again at the next good answer.
+	if (!chats) throw unexpectedBody(ctx, route, body, 'a JSON list of chats');
+	return chats as FlowGenChat[];
 }
 
 /** GET /chats/{chat_id}: one chat, with its raw `status`. */
@@ -250,7 +262,9 @@ export async function getMessages(
 		chatId,
 	};
 	const body = await call<unknown>(ctx, route, chatPath(chatId, '/messages'), options);
-	return oldestFirst(asList(body) as FlowGenMessage[]);
+	const messages = listIn(body);
+	if (!messages) throw unexpectedBody(ctx, route, body, 'a JSON list of messages');
+	return oldestFirst(messages as FlowGenMessage[]);
 }
 
 /** `getMessages`, or undefined when the server does not offer history (405). */
@@ -486,7 +500,8 @@ function detailText(body: unknown): string | undefined {
 	if (typeof body === 'string') {
 		const title = htmlTitle(body);
 		if (title) return title;
-		const text = body.trim();
+		// Redacted before it is cut, so a key at the cut cannot be half shown.
+		const text = redact(body.trim());
 		return text ? text.slice(0, 300) : undefined;
 	}
 	if (!isObject(body)) return undefined;
@@ -508,9 +523,15 @@ function objectField(body: unknown, key: string): unknown {
 	return isObject(body) ? body[key] : undefined;
 }
 
-function unexpectedBody(ctx: FlowGenContext, route: RouteInfo, body: unknown) {
+function unexpectedBody(
+	ctx: FlowGenContext,
+	route: RouteInfo,
+	body: unknown,
+	expected = 'a JSON object',
+) {
+	const got = body === null ? 'null' : Array.isArray(body) ? 'a list' : typeof body;
 	const failure: ServiceFailure = {
-		message: `unexpected answer to ${route.method} ${route.template}: expected a JSON object, got ${body === null ? 'null' : typeof body}. Check the Base URL in the credential.`,
+		message: `unexpected answer to ${route.method} ${route.template}: expected ${expected}, got ${got}. Check the Base URL in the credential.`,
 	};
 	return serviceError(ctx.getNode(), SERVICE_NAME, failure);
 }
@@ -534,8 +555,11 @@ function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A list body: a JSON array, or an object wrapping one (`items`, `data`, `messages`, `chats`). */
-function asList(body: unknown): IDataObject[] {
+/**
+ * A list body: a JSON array, or an object wrapping one (`items`, `data`, `messages`, `chats`);
+ * undefined for anything else.
+ */
+function listIn(body: unknown): IDataObject[] | undefined {
 	if (Array.isArray(body)) return body.filter(isObject);
 	if (isObject(body)) {
 		for (const key of ['items', 'data', 'messages', 'chats']) {
@@ -543,7 +567,7 @@ function asList(body: unknown): IDataObject[] {
 			if (Array.isArray(value)) return value.filter(isObject);
 		}
 	}
-	return [];
+	return undefined;
 }
 
 function timeOf(value: unknown): number {

@@ -28,7 +28,7 @@
  */
 import { normalizeStatus, type NormalizedStatus } from '../status';
 import type { FlowGenChat } from '../transport';
-import { STATE_VERSION, newestTime, timeOf, type ChatState, type TriggerState } from './state';
+import { STATE_VERSION, chatMap, newestTime, timeOf, type TriggerState } from './state';
 
 /** The events a user can choose (parameter values). */
 export const EVENT_CHOICES = [
@@ -102,7 +102,7 @@ export function detect(
 	settings: DetectSettings,
 ): Detection {
 	const { events } = settings;
-	const chats: Record<string, ChatState> = {};
+	const chats = chatMap();
 	const transitions: Transition[] = [];
 	const watermarkMs = timeOf(previous?.watermark);
 

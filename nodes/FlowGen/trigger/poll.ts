@@ -33,19 +33,52 @@ import { readState, writeState } from './state';
 /** History requests in flight at once (after the first has shown whether history exists). */
 const HISTORY_CONCURRENCY = 4;
 
+/** Histories read in one poll; chats firing beyond it fire without theirs (`historyAvailable: false`). */
+export const MAX_HISTORIES_PER_POLL = 50;
+
+const HISTORY_NOT_READ_NOTE = `More than ${MAX_HISTORIES_PER_POLL} chats fired in this poll: the messages were read for the first ${MAX_HISTORIES_PER_POLL} only. Use FlowGen: Message Get Many with this chatId to read them.`;
+
+/** Longest chat id the trigger watches: real ids are 15 characters (PocketBase) or UUIDs. */
+const MAX_CHAT_ID_LENGTH = 200;
+
+function isUsableId(id: unknown): boolean {
+	if (typeof id === 'number') return Number.isSafeInteger(id);
+	if (typeof id !== 'string' || id.length === 0 || id.length > MAX_CHAT_ID_LENGTH) return false;
+	if (id === '.' || id === '..') return false;
+	// Printable ASCII without space, slash, backslash, ? or #: what a path segment can carry.
+	return /^[\x21-\x7e]+$/.test(id) && !/[/?#\\]/.test(id);
+}
+
+/**
+ * The listed chats the trigger can watch: those with a plausible id. One absurd id (1 MB, or with
+ * spaces or slashes) would make every history request and state write fail and so block every
+ * other chat's events; it is skipped with a warning instead.
+ */
+function usableChats(ctx: IPollFunctions, listed: FlowGenChat[]): FlowGenChat[] {
+	const usable = listed.filter((chat) => isUsableId(chat.id));
+	const skipped = listed.length - usable.length;
+	if (skipped > 0) {
+		ctx.logger.warn(
+			`FlowGen Trigger: skipped ${skipped} listed chat${skipped === 1 ? '' : 's'} whose ID is not usable (empty, longer than ${MAX_CHAT_ID_LENGTH} characters, or with spaces, slashes or control characters)`,
+		);
+	}
+	return usable;
+}
+
 export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readSettings(this);
 	const seenAt = new Date(Date.now()).toISOString();
-	const listed = await listChats(this, settings.call);
+	const listed = usableChats(this, await listChats(this, settings.call));
 	const watched = listed.filter((chat) => isWatched(settings, chat));
 
 	if (this.getMode() === 'manual') return await sample(this, watched, settings, seenAt);
 
 	const staticData = this.getWorkflowStaticData('node');
 	const { transitions, next } = detect(readState(staticData), listed, watched, settings);
+	// Bounded: 10,000 chats waiting at activation must not mean 10,000 requests in one poll.
 	const histories = await readHistories(
 		this,
-		transitions.map((t) => t.chat.id),
+		transitions.slice(0, MAX_HISTORIES_PER_POLL).map((t) => t.chat.id),
 		settings.call,
 	);
 
@@ -53,6 +86,7 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 	for (const transition of transitions) {
 		const id = transition.chat.id;
 		const messages = histories.get(id);
+		const unread = !histories.has(id);
 		if (messages) {
 			const marker = markerIdOf(normalizeStatus(transition.chat.status), messages);
 			// The same marker as at the last entry: the chat was edited, it did not re-enter.
@@ -60,7 +94,9 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 			if (marker !== undefined) next.chats[id].m = marker;
 			else delete next.chats[id].m;
 		}
-		items.push({ json: eventItem(transition, messages, settings.lastMessages, seenAt) });
+		const json = eventItem(transition, messages, settings.lastMessages, seenAt);
+		if (unread) json.note = HISTORY_NOT_READ_NOTE;
+		items.push({ json });
 	}
 
 	writeState(staticData, next);

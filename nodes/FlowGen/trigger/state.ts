@@ -41,6 +41,14 @@ export interface TriggerState {
 	chats: Record<string, ChatState>;
 }
 
+/**
+ * The chats by id, in an object without a prototype: ids are the server's, and `__proto__`,
+ * `constructor` or `toString` must be entries like any other, not Object's members.
+ */
+export function chatMap(): Record<string, ChatState> {
+	return Object.create(null) as Record<string, ChatState>;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -52,7 +60,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function readState(staticData: IDataObject): TriggerState | undefined {
 	const raw = staticData.flowGenTrigger;
 	if (!isRecord(raw) || raw.version !== STATE_VERSION || !isRecord(raw.chats)) return undefined;
-	const chats: Record<string, ChatState> = {};
+	const chats = chatMap();
 	for (const [id, entry] of Object.entries(raw.chats)) {
 		if (!isRecord(entry) || typeof entry.s !== 'string' || typeof entry.u !== 'string') continue;
 		chats[id] = { s: entry.s, u: entry.u };

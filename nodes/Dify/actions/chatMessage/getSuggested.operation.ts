@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions(
 
 /** GET /messages/{message_id}/suggested: follow-up questions (when the app has them enabled). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const messageId = requiredString(
+	const messageId = pathId(
 		this,
 		itemIndex,
 		'messageId',

@@ -8,7 +8,7 @@ import { jsonParse, NodeOperationError, updateDisplayOptions } from 'n8n-workflo
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { aboutConversation, conversationIdField, conversationIdOf } from '../../helpers/idFields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 type ValueType = 'boolean' | 'json' | 'number' | 'string';
@@ -59,7 +59,7 @@ export const description = updateDisplayOptions(
 /** PUT /conversations/{id}/variables/{variable_id}: returns the updated variable. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const conversationId = conversationIdOf(this, itemIndex);
-	const variableId = requiredString(
+	const variableId = pathId(
 		this,
 		itemIndex,
 		'variableId',

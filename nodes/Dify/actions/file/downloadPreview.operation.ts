@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../helpers/fields';
 import { binaryPropertyName, outputBinaryField } from '../../helpers/idFields';
-import { getOptions, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, requestSettings, pathId } from '../../helpers/params';
 import { difyDownload } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -27,7 +27,7 @@ export const description = updateDisplayOptions(
 
 /** GET /files/{file_id}/preview into a binary field, with Dify's file name and MIME type. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const fileId = requiredString(
+	const fileId = pathId(
 		this,
 		itemIndex,
 		'fileId',

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../helpers/fields';
 import { formTokenField } from '../../helpers/idFields';
-import { getOptions, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [formTokenField, optionsCollection(['maxRetries', 'timeout'])];
@@ -15,7 +15,7 @@ export const description = updateDisplayOptions(
 
 /** GET /form/human_input/{form_token}: the form, with its token for the next step. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const formToken = requiredString(
+	const formToken = pathId(
 		this,
 		itemIndex,
 		'formToken',

@@ -8,8 +8,8 @@ import {
 	getUser,
 	idleTimeoutMs,
 	maxWaitMs,
+	pathId,
 	requestSettings,
-	requiredString,
 } from '../../helpers/params';
 import { resumeWorkflow, workflowItem } from '../../helpers/workflow';
 
@@ -33,7 +33,7 @@ export const description = updateDisplayOptions(
  * form is submitted Dify sends only pings, so Max Wait bounds the wait.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const workflowRunId = requiredString(
+	const workflowRunId = pathId(
 		this,
 		itemIndex,
 		'workflowRunId',

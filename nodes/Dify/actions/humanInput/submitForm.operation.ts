@@ -3,7 +3,7 @@ import { jsonParse, NodeOperationError, updateDisplayOptions } from 'n8n-workflo
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { formTokenField } from '../../helpers/idFields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings, pathId, requiredString } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -40,7 +40,7 @@ export const description = updateDisplayOptions(
 
 /** POST /form/human_input/{form_token}: the first answer wins; the run then continues in Dify. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const formToken = requiredString(
+	const formToken = pathId(
 		this,
 		itemIndex,
 		'formToken',

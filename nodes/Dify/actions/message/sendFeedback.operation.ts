@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, userField } from '../../helpers/fields';
 import { messageIdField } from '../../helpers/idFields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -39,7 +39,7 @@ export const description = updateDisplayOptions(
 
 /** POST /messages/{message_id}/feedbacks (a null rating revokes). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const messageId = requiredString(
+	const messageId = pathId(
 		this,
 		itemIndex,
 		'messageId',

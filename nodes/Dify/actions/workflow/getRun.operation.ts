@@ -3,7 +3,7 @@ import { jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../helpers/fields';
 import { workflowRunIdField } from '../../helpers/idFields';
-import { getOptions, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, requestSettings, pathId } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [workflowRunIdField, optionsCollection(['maxRetries', 'timeout'])];
@@ -15,7 +15,7 @@ export const description = updateDisplayOptions(
 
 /** GET /workflows/run/{id}. Dify sends `inputs` as JSON text: the item has it as an object. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const runId = requiredString(
+	const runId = pathId(
 		this,
 		itemIndex,
 		'workflowRunId',

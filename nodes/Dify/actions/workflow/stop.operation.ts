@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, taskIdField, userField } from '../../helpers/fields';
-import { getOptions, getUser, requestSettings, requiredString } from '../../helpers/params';
+import { getOptions, getUser, pathId, requestSettings } from '../../helpers/params';
 import { requestStop, statusAfterStop, STOP_ACCEPTED, stopOutcome } from '../../helpers/stop';
 
 const properties: INodeProperties[] = [
@@ -33,7 +33,7 @@ export const description = updateDisplayOptions(
  * also the run's status after the stop (GET /workflows/run/{id}).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const taskId = requiredString(
+	const taskId = pathId(
 		this,
 		itemIndex,
 		'taskId',
