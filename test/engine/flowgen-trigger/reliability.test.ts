@@ -138,6 +138,7 @@ async function scenario(
 			expect(t.runner.persisted()).toBe(before);
 			// Only an outage the test injected may fail a poll, and with that outage's words.
 			const message = (error as Error).message;
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not a node
 			if (!outage) throw new Error(`A poll failed without an injected outage: ${message}`);
 			expect(message).toMatch(outage.message);
 		} finally {

@@ -4,12 +4,11 @@
  * and in node runs. The unchosen field holds Bob's secret, so a request that carried it would also
  * act as Bob (the server tries a bearer token alone whenever one is present, keys.ts).
  */
-import type { IncomingHttpHeaders } from 'node:http';
-
 import type { INode } from 'n8n-workflow';
 
 import { runWorkflow, singleNode, testCredential } from '../../harness';
 import type { CredentialsByType } from '../../harness/credentials';
+import type { LoggedRequest } from '../../sandbox/core';
 import {
 	byId,
 	CONTRACTS,
@@ -57,7 +56,7 @@ const runWith = (credentials: CredentialsByType, parameters: INode['parameters']
 	});
 
 /** The exact credential headers a request carried (every other header left out). */
-const authHeaders = (headers: IncomingHttpHeaders) => ({
+const authHeaders = (headers: LoggedRequest['headers']) => ({
 	authorization: headers.authorization,
 	'x-api-key': headers['x-api-key'],
 });
