@@ -27,23 +27,35 @@ export function formsOf(secret: string): string[] {
 	return [...new Set(forms)];
 }
 
-/** Every FRAGMENT_LENGTH-character piece of every form of the secrets (a short secret: itself). */
-export function fragmentsOf(secrets: string[]): Set<string> {
-	const fragments = new Set<string>();
-	for (const form of secrets.flatMap(formsOf)) {
-		if (form.length <= FRAGMENT_LENGTH) fragments.add(form);
-		for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) fragments.add(form.slice(i, i + FRAGMENT_LENGTH));
-	}
-	return fragments;
-}
+const BLOCK = FRAGMENT_LENGTH / 2;
 
-/** Whether `text` holds any piece of a secret (`fragments` from fragmentsOf). */
-export function showsSecret(text: string, fragments: Set<string>): boolean {
-	for (const fragment of fragments) if (fragment.length < FRAGMENT_LENGTH && text.includes(fragment)) return true;
-	for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
-		if (fragments.has(text.slice(i, i + FRAGMENT_LENGTH))) return true;
+/** A compiled check: does a text hold FRAGMENT_LENGTH characters in a row of any form of the secrets? */
+export type SecretMatcher = (text: string) => boolean;
+
+/**
+ * Any FRAGMENT_LENGTH-character window of a form contains one of its BLOCK-aligned blocks, so the
+ * text is searched (natively) for those few blocks only, and each hit is checked around it.
+ */
+export function matcherOf(secrets: string[]): SecretMatcher {
+	const forms = [...new Set(secrets.flatMap(formsOf))];
+	const short = forms.filter((f) => f.length < FRAGMENT_LENGTH);
+	const blocks: Array<{ form: string; at: number; block: string }> = [];
+	for (const form of forms.filter((f) => f.length >= FRAGMENT_LENGTH)) {
+		for (let at = 0; at + BLOCK <= form.length; at += BLOCK) blocks.push({ form, at, block: form.slice(at, at + BLOCK) });
 	}
-	return false;
+	return (text) => {
+		if (short.some((f) => text.includes(f))) return true;
+		for (const { form, at, block } of blocks) {
+			for (let hit = text.indexOf(block); hit !== -1; hit = text.indexOf(block, hit + 1)) {
+				for (let back = 0; back <= FRAGMENT_LENGTH - BLOCK; back++) {
+					const start = at - back;
+					if (start < 0 || start + FRAGMENT_LENGTH > form.length || hit - back < 0) continue;
+					if (text.startsWith(form.slice(start, start + FRAGMENT_LENGTH), hit - back)) return true;
+				}
+			}
+		}
+		return false;
+	};
 }
 
 /**
@@ -52,13 +64,13 @@ export function showsSecret(text: string, fragments: Set<string>): boolean {
  */
 export function findSecrets(value: unknown, secrets: string[]): string[] {
 	if (secrets.length === 0) return [];
-	const fragments = fragmentsOf(secrets);
+	const showsSecret = matcherOf(secrets);
 	const found: string[] = [];
 	const seen = new Set<unknown>();
 	const visit = (node: unknown, path: string, depth: number) => {
 		if (depth > 40 || node === null || node === undefined) return;
 		if (typeof node === 'string') {
-			if (showsSecret(node, fragments)) found.push(path || '(root)');
+			if (showsSecret(node)) found.push(path || '(root)');
 			return;
 		}
 		if (typeof node !== 'object' || seen.has(node)) return;
