@@ -12,7 +12,7 @@
  */
 import type * as BackendCommon from '@n8n/backend-common';
 import type * as Di from '@n8n/di';
-import { LoggerProxy, NodeApiError, type JsonObject } from 'n8n-workflow';
+import { LoggerProxy } from 'n8n-workflow';
 
 import { mapped, runDify } from '../engine/dify/setup';
 import { byId, credentials as flowgenCredentials, runFlowGen } from '../engine/flowgen/setup';
@@ -173,14 +173,17 @@ describe('every failure, both services: the error and every logged line are free
 });
 
 describe('the checks catch a leak (so the green above means something)', () => {
-	test('an error built n8n’s default way from a failed request carries the key; findSecrets finds it', () => {
-		const node = { id: '1', name: 'Dify', type: 'x', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-		const axiosLike = {
-			message: 'Request failed with status code 401',
-			config: { headers: { Authorization: `Bearer ${DIFY_KEYS.chat}` }, url: 'http://127.0.0.1/v1/chat-messages' },
-		};
-		const error = new NodeApiError(node, axiosLike as unknown as JsonObject);
-		expect(findSecrets({ error }, ALL_SECRETS).length).toBeGreaterThan(0);
+	// A real run through the engine whose output shows the key, whole or in part: the chat app
+	// echoes the query, so a query holding the key puts it in the item, as a leaking node would.
+	test.each([
+		['whole', DIFY_KEYS.chat],
+		['missing its first four characters', DIFY_KEYS.chat.slice(4)],
+		['as base64', Buffer.from(DIFY_KEYS.chat).toString('base64')],
+	])('a run whose answer shows the key %s fails in the harness, naming where', async (_, leaked) => {
+		const run = runDify(env.dify, { ...send(), query: `the key is ${leaked}` }, { key: DIFY_KEYS.chat });
+		await expect(run).rejects.toThrow(
+			/^A credential secret appears in the run at: run\.data\.resultData\.runData\.Dify\.0\.data\.main\.0\.0\.json\.answer$/,
+		);
 	});
 
 	test('console, stdout and LoggerProxy lines with a key are caught by the setup applied to every test', () => {

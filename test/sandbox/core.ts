@@ -189,6 +189,8 @@ export interface ServiceStyle {
 }
 
 export class SseWriter {
+	/** What ends each line: LF as Dify writes it; CRLF (which the SSE spec allows) to test the parser. */
+	lineEnd: '\n' | '\r\n' = '\n';
 	private written = 0;
 	private stalled = false;
 	private closed = false;
@@ -226,11 +228,11 @@ export class SseWriter {
 
 	/** Writes `data: <json>\n\n` exactly as Dify frames events; returns false once the stream is dead. */
 	async event(payload: unknown): Promise<boolean> {
-		return this.raw(`data: ${JSON.stringify(payload)}\n\n`);
+		return this.raw(`data: ${JSON.stringify(payload)}${this.lineEnd}${this.lineEnd}`);
 	}
 
 	ping(): void {
-		if (!this.isClosed && !this.stalled) this.res.write('event: ping\n\n');
+		if (!this.isClosed && !this.stalled) this.res.write(`event: ping${this.lineEnd}${this.lineEnd}`);
 	}
 
 	/** Writes raw SSE text, applying stream faults keyed on the number of events already written. */
@@ -271,7 +273,9 @@ export class SseWriter {
 				this.closed = true;
 				return false;
 			}
-			if (f.type === 'malformed') this.res.write('data: {"event": "message", "answer": \n\n');
+			if (f.type === 'malformed') {
+				this.res.write(`data: {"event": "message", "answer": ${this.lineEnd}${this.lineEnd}`);
+			}
 		}
 		this.onWrite?.(text);
 		const flushed = this.res.write(text);

@@ -5,6 +5,7 @@
 import { type Sandbox, startSandbox } from './index';
 import { DIFY_KEYS } from './dify';
 import { Client } from './dify/testkit';
+import { speechOf } from './dify/media';
 
 let sb: Sandbox;
 let chat: Client;
@@ -332,8 +333,9 @@ describe('file preview and audio', () => {
 		const tts = await chat.post('/text-to-audio', { text: 'hallo', user: 'alice' });
 		expect(tts.headers.get('content-type')).toBe('audio/mpeg');
 		const bytes = Buffer.from(await tts.arrayBuffer());
-		expect(bytes.subarray(0, 3).toString()).toBe('ID3');
-		expect(bytes.subarray(10).toString()).toBe('hallo');
+		expect(bytes.equals(speechOf('hallo'))).toBe(true);
+		// A real MP3: ID3v2.3 tag, then an MPEG-1 Layer III frame header.
+		expect([bytes.subarray(0, 4).toString('latin1'), bytes.subarray(bytes.length - 834, bytes.length - 830).toString('hex')]).toEqual(['ID3\u0003', 'fffb9064']);
 		await expectError(
 			await completion.post('/text-to-audio', { text: 'x', user: 'u' }),
 			400,

@@ -2,6 +2,8 @@
  * Audio -> Speech to Text (binary in, multipart, MIME aliases Dify rejects sent under its names) and
  * Text to Speech (text or an answer's message ID in, binary out), and the round trip between them.
  */
+import { breaksUtf8RoundTrip, mp3Of, wavOf } from '../../fixtures/media';
+import { parseMultipart, type LoggedRequest } from '../../sandbox/core';
 import { speechOf } from '../../sandbox/dify/media';
 import {
 	DIFY_KEYS,
@@ -24,10 +26,22 @@ beforeAll(async () => {
 afterAll(async () => await env.close());
 beforeEach(() => resetDify(env));
 
-const AUDIO = Buffer.from('ID3\u0000\u0000\u0000\u0000\u0000\u0000\u0000hello', 'latin1');
+// Real binary audio (bytes above 0x7F that are not UTF-8): compared byte for byte, never as text.
+const MP3 = mp3Of('hello');
+const WAV = wavOf();
+const AUDIO_OF: Record<string, Buffer> = { 'voice.mp3': MP3, 'voice.wav': WAV, 'voice.m4a': MP3, 'voice.amr': WAV };
+const AUDIO = MP3;
 const binaryItem = (data: Buffer, mimeType: string, fileName: string) => ({
 	json: {},
 	binary: { data: { data: data.toString('base64'), mimeType, fileName } },
+});
+
+/** The bytes of the multipart `file` part of a logged request. */
+const fileBytes = (request: LoggedRequest) =>
+	parseMultipart(String(request.headers['content-type']), request.rawBody).find((p) => p.name === 'file')?.data;
+
+test('the fixtures and the sandbox speech do not survive a UTF-8 text round trip', () => {
+	expect([MP3, WAV, speechOf('Good morning')].map(breaksUtf8RoundTrip)).toEqual([true, true, true]);
 });
 
 /** The Content-Type of the multipart `file` part of a logged request. */
@@ -39,16 +53,18 @@ describe('Audio -> Speech to Text', () => {
 		['audio/x-wav', 'voice.wav', 'audio/wav'],
 		['application/octet-stream', 'voice.m4a', 'audio/m4a'],
 		['audio/amr', 'voice.amr', 'audio/amr'],
-	])('%s (%s) is sent as %s and transcribed', async (mimeType, fileName, sentAs) => {
+	])('%s (%s) is sent as %s, byte for byte, and transcribed', async (mimeType, fileName, sentAs) => {
+		const audio = AUDIO_OF[fileName];
 		const result = await runDify(
 			env,
 			{ resource: 'audio', operation: 'speechToText', user: 'alice' },
-			{ key: KEY, input: [binaryItem(AUDIO, mimeType, fileName)] },
+			{ key: KEY, input: [binaryItem(audio, mimeType, fileName)] },
 		);
 		expect(result.error).toBeUndefined();
-		expect(jsonOf(result)).toEqual([{ text: `Transcript of ${fileName} (${AUDIO.length} bytes)` }]);
+		expect(jsonOf(result)).toEqual([{ text: `Transcript of ${fileName} (${audio.length} bytes)` }]);
 		const [request] = difyRequests(env);
 		expect([request.method, request.path]).toEqual(['POST', '/v1/audio-to-text']);
+		expect(fileBytes(request)?.equals(audio)).toBe(true);
 		expect(partType(request.rawBody)).toBe(sentAs);
 		expect(request.rawBody.toString('latin1')).toMatch(/name="user"\r\n\r\nalice\r\n/);
 		expectNoKey(result, KEY);
@@ -104,7 +120,7 @@ describe('Audio -> Text to Speech', () => {
 			file_size: speechOf('Echo: hi there').length,
 			message_id: messageId,
 		});
-		expect(Buffer.from(item.binary!.data.data, 'base64').toString('utf8')).toContain('Echo: hi there');
+		expect(Buffer.from(item.binary!.data.data, 'base64').equals(speechOf('Echo: hi there'))).toBe(true);
 		env.server.clearRequests();
 		const transcript = await runDify(
 			env,
@@ -115,6 +131,7 @@ describe('Audio -> Text to Speech', () => {
 			{ text: `Transcript of answer.mp3 (${speechOf('Echo: hi there').length} bytes)` },
 		]);
 		expect(partType(difyRequests(env)[0].rawBody)).toBe('audio/mp3');
+		expect(fileBytes(difyRequests(env)[0])?.equals(speechOf('Echo: hi there'))).toBe(true);
 	});
 
 	test('empty text fails before any request, naming the field', async () => {

@@ -169,15 +169,23 @@ describe('Chat Message -> Send (chat app)', () => {
 
 	test('Stop: a running streamed answer ends early, and Send still returns it', async () => {
 		env.dify.setStreamDelay(100, KEY);
+		// The answer pieces the sandbox wrote: stop only once two are out, so the partial answer is not empty.
+		const written: string[] = [];
+		env.server.onSseWrite = (text) => {
+			const event = /^data: (.*)/.exec(text)?.[1];
+			const payload = event ? (JSON.parse(event) as { event?: string; answer?: string }) : {};
+			if (payload.event === 'message') written.push(payload.answer ?? '');
+		};
 		const sending = runDify(env, send({ query: 'one two three four five six seven eight' }), {
 			key: KEY,
 		});
 		let taskId: string | undefined;
-		for (let i = 0; i < 100 && !taskId; i++) {
+		for (let i = 0; i < 300 && !(taskId && written.length >= 2); i++) {
 			await sleep(10);
 			taskId = env.dify.runningTasks()[0];
 		}
 		expect(taskId).toBeDefined();
+		expect(written.length).toBeGreaterThanOrEqual(2);
 		const stopped = await runDify(
 			env,
 			{ resource: 'chatMessage', operation: 'stop', taskId, user: 'alice' },
@@ -193,6 +201,10 @@ describe('Chat Message -> Send (chat app)', () => {
 		expect(result.error).toBeUndefined();
 		const [json] = jsonOf(result);
 		const full = 'Echo: one two three four five six seven eight (for Ann)';
+		env.server.onSseWrite = undefined;
+		// Exactly what was streamed before the stop: a non-empty start of the full answer.
+		expect(json.answer).toBe(written.join(''));
+		expect((json.answer as string).length).toBeGreaterThan(0);
 		expect(full.startsWith(json.answer as string)).toBe(true);
 		expect((json.answer as string).length).toBeLessThan(full.length);
 		expect(env.dify.lastMessage(KEY)!.stopped).toBe(true);

@@ -2,6 +2,8 @@
  * File -> Upload (from a binary field, name and MIME kept) and Download Preview (to a binary field,
  * with Dify's file name and MIME type): a byte-exact round trip.
  */
+// Binary like every real PDF (its `%âãÏÓ` line): a text round trip in the node would change it.
+import { PDF } from '../../fixtures/media';
 import {
 	DIFY_KEYS,
 	difyRequests,
@@ -23,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => await env.close());
 beforeEach(() => resetDify(env));
 
-const PDF = Buffer.from('%PDF-1.4\n% sandbox tide tables ✓\n%%EOF\n', 'utf8');
 const binaryItem = (data: Buffer, mimeType: string, fileName: string, property = 'data') => ({
 	json: {},
 	binary: { [property]: { data: data.toString('base64'), mimeType, fileName } },

@@ -33,10 +33,18 @@ export async function startDify(): Promise<DifyEnv> {
 	return { server, dify, baseUrl: `${url}/v1`, close: () => server.close() };
 }
 
-/** Forgets state, knobs, faults and the request log between tests. */
+let sseLineEnd: '\n' | '\r\n' = '\n';
+
+/** Makes every test of this file get its streams with these line ends (see streaming.crlf.test.ts). */
+export function useSseLineEnd(lineEnd: '\n' | '\r\n'): void {
+	sseLineEnd = lineEnd;
+}
+
+/** Forgets state, knobs, faults and the request log between tests (the line end chosen stays). */
 export function resetDify(env: DifyEnv): void {
 	env.dify.reset();
 	env.dify.resetKnobs();
+	env.dify.setSseLineEnd(sseLineEnd);
 	env.dify.setPingInterval(0);
 	env.server.faults.clear();
 	env.server.clearRequests();

@@ -15,6 +15,7 @@ import {
 	expectNoSecret,
 	FAST,
 	FLOWGEN_FLOWS,
+	FLOWGEN_KEYS,
 	FLOWGEN_PROMPTS,
 	jsonOf,
 	requestsTo,
@@ -129,7 +130,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			owner: '',
 			message: 'Plan a trip',
 		});
-		expect(post.headers['x-api-key']).toBeDefined();
+		expect(post.headers['x-api-key']).toBe(FLOWGEN_KEYS.apiKey);
 		expect(post.headers.authorization).toBeUndefined();
 		expectNoSecret(first);
 

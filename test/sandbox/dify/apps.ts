@@ -6,15 +6,18 @@
 export type AppMode = 'completion' | 'chat' | 'agent-chat' | 'advanced-chat' | 'workflow';
 
 export const DIFY_KEYS = {
-	completion: 'app-sbxCompletion00000000001',
-	chat: 'app-sbxChat00000000000000002',
-	agentChat: 'app-sbxAgentChat000000000003',
-	advancedChat: 'app-sbxAdvancedChat000000004',
-	workflow: 'app-sbxWorkflow0000000000005',
+	// Random-looking like real keys (Dify's generate_api_key: 24 letters and digits), not words:
+	// the secrets scan flags any 8 characters of a key, so a key like `app-sbxWorkflow000...`
+	// would be "leaked" by every `Workflow` or `00000000` in an answer.
+	completion: 'app-G7kDuWzMwmNRHQr6ebDKXogc',
+	chat: 'app-gV7x8jssdZEEfe5CR2IWAmpf',
+	agentChat: 'app-Fx0LhBUSHkhZ7IAieQD58o13',
+	advancedChat: 'app-93th8Yh79k7UshlJROJ3NWag',
+	workflow: 'app-O1Fl00wTNDnUStkwhW6USjAG',
 	/** A valid key whose app has its API service disabled: every call gets 403 `forbidden`. */
-	disabled: 'app-sbxDisabled0000000000006',
+	disabled: 'app-3UuDhfEclhJgjFi28w2Ewi4C',
 	/** The recorded `chatreq` chatflow: a required input checked on every turn. */
-	chatReq: 'app-sbxChatReq00000000000007',
+	chatReq: 'app-Qe4Rp2vYt8LwZb6NcJx0HsKd',
 } as const;
 
 export type DifyAppName = keyof typeof DIFY_KEYS;

@@ -17,6 +17,8 @@ export interface Knobs {
 	uploadLimit?: number;
 	/** Human-input forms expire after this many seconds. */
 	formTtlSeconds: number;
+	/** Line end of the streams: LF as real Dify (recording chat_streaming.sse), or CRLF. */
+	sseLineEnd: '\n' | '\r\n';
 }
 
 export function defaultKnobs(): Knobs {
@@ -28,6 +30,7 @@ export function defaultKnobs(): Knobs {
 		suggested: new Map(),
 		uploadLimit: undefined,
 		formTtlSeconds: 24 * 3600,
+		sseLineEnd: '\n',
 	};
 }
 

@@ -74,6 +74,11 @@ export interface DifySandbox {
 	setStreamDelay(ms: number, appKey?: string): void;
 	/** `event: ping` interval while a stream is open (default 10000; 0 turns pings off). */
 	setPingInterval(ms: number): void;
+	/**
+	 * Line end of every stream: LF (default, as real Dify sends, recording chat_streaming.sse) or
+	 * CRLF (allowed by the SSE spec; a proxy in front of Dify may send it).
+	 */
+	setSseLineEnd(lineEnd: '\n' | '\r\n'): void;
 	/** Makes an app answer with SSE even when asked to block (some Dify versions do). */
 	setAlwaysStream(appKey: string, on: boolean): void;
 	/** "Suggested questions after answer" feature of an app (chat, advanced-chat on by default). */
@@ -237,6 +242,9 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 		},
 		setPingInterval: (ms) => {
 			knobs().pingIntervalMs = ms;
+		},
+		setSseLineEnd: (lineEnd) => {
+			knobs().sseLineEnd = lineEnd;
 		},
 		setAlwaysStream: (appKey, on) => {
 			if (on) knobs().alwaysStream.add(appKey);

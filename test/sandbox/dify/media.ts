@@ -1,8 +1,11 @@
 /**
  * GET /files/{file_id}/preview, POST /audio-to-text, POST /text-to-audio. Only the chat app has the
- * speech features on. Transcript: `Transcript of <filename> (<size> bytes)`. Speech: an MP3-looking
- * body, `ID3` + 7 zero bytes + the UTF-8 text that was spoken.
+ * speech features on. Transcript: `Transcript of <filename> (<size> bytes)`. Speech: a real (tiny)
+ * MP3, as Dify passes on its TTS provider's audio/mpeg bytes: an ID3v2.3 tag titled with the spoken
+ * text and two MPEG frames (test/fixtures/media.ts). Binary on purpose: bytes above 0x7F that are not
+ * UTF-8, so a node that turns the audio into text and back is caught.
  */
+import { mp3Of } from '../../fixtures/media';
 import type { Router } from '../core';
 import { DifyError, E } from './errors';
 import { type Env, api, multipartOf } from './http';
@@ -12,7 +15,7 @@ const AUDIO_TYPES = ['audio/mp3', 'audio/m4a', 'audio/wav', 'audio/amr', 'audio/
 const MB = 1024 * 1024;
 
 export function speechOf(text: string): Buffer {
-	return Buffer.concat([Buffer.from('ID3'), Buffer.alloc(7), Buffer.from(text, 'utf8')]);
+	return mp3Of(text);
 }
 
 export function registerMedia(router: Router, env: Env): void {

@@ -32,6 +32,7 @@ export class Emitter implements Sink {
 		firstPing = false,
 	) {
 		const w = ctx.sse();
+		w.lineEnd = env.knobs.sseLineEnd;
 		const delayMs = slowMs ?? env.knobs.streamDelay.get(appKey) ?? env.knobs.defaultStreamDelay;
 		const e = new Emitter(w, delayMs, task);
 		await w.preamble();
