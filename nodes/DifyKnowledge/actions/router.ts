@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runItems, type ItemResult } from '../../shared/batch';
+import { DEFAULT_CONCURRENCY } from '../../Dify/helpers/params';
+import * as document from './document';
+import * as knowledgeBase from './knowledgeBase';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	document: {
+		createFromFile: document.createFromFile.execute,
+		createFromText: document.createFromText.execute,
+		delete: document.deleteDocument.execute,
+		download: document.download.execute,
+		get: document.get.execute,
+		getIndexingStatus: document.getIndexingStatus.execute,
+		getMany: document.getMany.execute,
+		setStatus: document.setStatus.execute,
+		update: document.update.execute,
+		updateFromFile: document.updateFromFile.execute,
+		updateFromText: document.updateFromText.execute,
+	},
+	knowledgeBase: {
+		create: knowledgeBase.create.execute,
+		delete: knowledgeBase.deleteKnowledgeBase.execute,
+		get: knowledgeBase.get.execute,
+		getMany: knowledgeBase.getMany.execute,
+		retrieve: knowledgeBase.retrieve.execute,
+		update: knowledgeBase.update.execute,
+	},
+};
+
+/** Runs the chosen operation for every item, a few at a time, keeping input order. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
+	}
+	const items = await runItems(this, DEFAULT_CONCURRENCY, (itemIndex) => execute.call(this, itemIndex));
+	return [items];
+}
