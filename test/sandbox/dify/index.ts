@@ -24,6 +24,7 @@ import {
 	faultBody,
 } from './errors';
 import { registerFiles } from './files';
+import { createKnowledge, type KnowledgeSandbox } from './knowledge';
 import { registerMedia } from './media';
 import { type Env, type Knobs, api, bearerOf, defaultKnobs } from './http';
 import {
@@ -37,6 +38,7 @@ import {
 import { registerWorkflows } from './workflow';
 
 export { DIFY_KEYS, DIFY_WORKFLOW_IDS, type DifyAppName } from './apps';
+export { KNOWLEDGE_KEYS, type KnowledgeSandbox } from './knowledge';
 export {
 	FAIL_MESSAGE,
 	LONG_DELTA,
@@ -52,6 +54,8 @@ export const DIFY_SERVER_VERSION = '1.11.2';
 
 export interface DifySandbox {
 	keys: typeof DIFY_KEYS;
+	/** The Knowledge API (`/datasets...`): its own keys, state and knobs (reset separately). */
+	knowledge: KnowledgeSandbox;
 	/** Forgets end users, conversations, messages, uploads, tasks, workflow runs and forms (knobs stay). */
 	reset(): void;
 	/** Restores every knob to its default. */
@@ -169,6 +173,7 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 			});
 		}),
 	);
+	const knowledge = createKnowledge(router, () => env.state.uploads);
 	registerChat(router, env);
 	registerConversations(router, env);
 	registerFiles(router, env);
@@ -192,6 +197,7 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 		list.filter((x) => x.appKey === appKey);
 	return {
 		keys: DIFY_KEYS,
+		knowledge,
 		reset: () => env.state.reset(),
 		resetKnobs: () => {
 			env.knobs = defaultKnobs();

@@ -1,0 +1,62 @@
+/**
+ * The Knowledge API half of the Dify sandbox (`/v1/datasets...`), with its own keys and state.
+ * Tests drive indexing outcomes and access through the handle returned here.
+ */
+import type { Router } from '../../core';
+import type { UploadRecord } from '../state';
+import { registerKnowledge, type KnowledgeEnv } from './routes';
+import { KNOWLEDGE_KEYS, KnowledgeState, type DatasetRecord, type DocumentRecord } from './state';
+
+export { KNOWLEDGE_KEYS, STAGES, scoreOf, type DatasetRecord, type DocumentRecord } from './state';
+
+const DEFAULT_UPLOAD_LIMIT = 15 * 1024 * 1024;
+
+export interface KnowledgeSandbox {
+	keys: typeof KNOWLEDGE_KEYS;
+	/** Forgets knowledge bases and documents. */
+	reset(): void;
+	/** Upload limit back to 15 MB, indexing failures off. */
+	resetKnobs(): void;
+	/** A knowledge base made as in Dify's console (API access on unless said otherwise). */
+	addDataset(name: string, fields?: Partial<DatasetRecord>): DatasetRecord;
+	datasets(): DatasetRecord[];
+	/** Documents of a knowledge base by position. */
+	documentsOf(datasetId: string): DocumentRecord[];
+	/** The knowledge base's "API access" switch. */
+	setApiAccess(datasetId: string, on: boolean): void;
+	/** Documents written from now on fail indexing with this error (undefined: they succeed). */
+	setIndexingError(message: string | undefined): void;
+	setUploadLimit(bytes: number): void;
+}
+
+export function createKnowledge(router: Router, uploads: () => UploadRecord[]): KnowledgeSandbox {
+	const state = new KnowledgeState();
+	const env: KnowledgeEnv = {
+		state,
+		knobs: { uploadLimit: DEFAULT_UPLOAD_LIMIT },
+		get uploads() {
+			return uploads();
+		},
+	};
+	registerKnowledge(router, env);
+	return {
+		keys: KNOWLEDGE_KEYS,
+		reset: () => state.reset(),
+		resetKnobs: () => {
+			env.knobs = { uploadLimit: DEFAULT_UPLOAD_LIMIT };
+		},
+		addDataset: (name, fields = {}) => state.addDataset(name, { indexing_technique: 'high_quality', ...fields }),
+		datasets: () => [...state.datasets],
+		documentsOf: (datasetId) => state.documentsOf(datasetId),
+		setApiAccess: (datasetId, on) => {
+			const d = state.datasets.find((x) => x.id === datasetId);
+			if (d) d.enable_api = on;
+		},
+		setIndexingError: (message) => {
+			env.knobs.indexingError = message;
+		},
+		setUploadLimit: (bytes) => {
+			env.knobs.uploadLimit = bytes;
+		},
+	};
+}
