@@ -4,8 +4,8 @@
  */
 import type { Router } from '../../core';
 import type { UploadRecord } from '../state';
-import { registerKnowledge, type KnowledgeEnv } from './routes';
-import { KNOWLEDGE_KEYS, KnowledgeState, type DatasetRecord, type DocumentRecord } from './state';
+import { registerKnowledge, writeDocument, type KnowledgeEnv } from './routes';
+import { KNOWLEDGE_KEYS, KnowledgeState, STAGES, type DatasetRecord, type DocumentRecord } from './state';
 
 export { KNOWLEDGE_KEYS, STAGES, scoreOf, type DatasetRecord, type DocumentRecord } from './state';
 
@@ -20,6 +20,8 @@ export interface KnowledgeSandbox {
 	/** A knowledge base made as in Dify's console (API access on unless said otherwise). */
 	addDataset(name: string, fields?: Partial<DatasetRecord>): DatasetRecord;
 	datasets(): DatasetRecord[];
+	/** A text document, already indexed (as if written through the API and waited for). */
+	addDocument(datasetId: string, name: string, text: string): DocumentRecord;
 	/** Documents of a knowledge base by position. */
 	documentsOf(datasetId: string): DocumentRecord[];
 	/** The knowledge base's "API access" switch. */
@@ -47,6 +49,15 @@ export function createKnowledge(router: Router, uploads: () => UploadRecord[]): 
 		},
 		addDataset: (name, fields = {}) => state.addDataset(name, { indexing_technique: 'high_quality', ...fields }),
 		datasets: () => [...state.datasets],
+		addDocument: (datasetId, name, text) => {
+			const dataset = state.datasets.find((d) => d.id === datasetId);
+			if (!dataset) throw new Error(`no knowledge base ${datasetId}`);
+			const doc = writeDocument(env, dataset, undefined, { name, text }, { process_rule: { mode: 'automatic' } });
+			doc.stage = STAGES.length - 1;
+			doc.indexing_status = 'completed';
+			doc.failWith = undefined;
+			return doc;
+		},
 		documentsOf: (datasetId) => state.documentsOf(datasetId),
 		setApiAccess: (datasetId, on) => {
 			const d = state.datasets.find((x) => x.id === datasetId);

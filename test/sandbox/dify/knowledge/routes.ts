@@ -237,7 +237,7 @@ function checkSettings(body: Record<string, unknown>, dataset: DatasetRecord, cr
 	if (rule && !MODES.includes(String(rule.mode))) throw invalid('process_rule.mode is invalid.');
 }
 
-function writeDocument(
+export function writeDocument(
 	env: KnowledgeEnv,
 	dataset: DatasetRecord,
 	existing: DocumentRecord | undefined,
