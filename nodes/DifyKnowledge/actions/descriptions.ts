@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as childChunk from './childChunk';
+import * as chunk from './chunk';
 import * as document from './document';
 import * as knowledgeBase from './knowledgeBase';
 
@@ -10,6 +12,8 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Child Chunk', value: 'childChunk', description: 'The small chunks inside a chunk of a parent-child document' },
+			{ name: 'Chunk', value: 'chunk', description: 'The chunks of an indexed document' },
 			{ name: 'Document', value: 'document', description: 'Add, update and manage the documents of a knowledge base' },
 			{ name: 'Knowledge Base', value: 'knowledgeBase', description: 'Knowledge bases, and retrieval of their chunks' },
 		],
@@ -17,4 +21,6 @@ export const properties: INodeProperties[] = [
 	},
 	...knowledgeBase.description,
 	...document.description,
+	...chunk.description,
+	...childChunk.description,
 ];

@@ -3,12 +3,27 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
 import { DEFAULT_CONCURRENCY } from '../../Dify/helpers/params';
+import * as childChunk from './childChunk';
+import * as chunk from './chunk';
 import * as document from './document';
 import * as knowledgeBase from './knowledgeBase';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
 const operations: Record<string, Record<string, Operation>> = {
+	childChunk: {
+		create: childChunk.create.execute,
+		delete: childChunk.deleteChildChunk.execute,
+		getMany: childChunk.getMany.execute,
+		update: childChunk.update.execute,
+	},
+	chunk: {
+		create: chunk.create.execute,
+		delete: chunk.deleteChunk.execute,
+		get: chunk.get.execute,
+		getMany: chunk.getMany.execute,
+		update: chunk.update.execute,
+	},
 	document: {
 		createFromFile: document.createFromFile.execute,
 		createFromText: document.createFromText.execute,

@@ -119,3 +119,21 @@ export const documentIdOf = (ctx: IExecuteFunctions, itemIndex: number) =>
 export function datasetPath(knowledgeBaseId: string, ...rest: string[]): string {
 	return ['datasets', knowledgeBaseId, ...rest].map(encodeURIComponent).join('/');
 }
+
+export const chunkIdField: INodeProperties = {
+	displayName: 'Chunk ID',
+	name: 'chunkId',
+	type: 'string',
+	required: true,
+	default: '',
+	description: 'The ID of a chunk of the document (Chunk -> Get Many and Retrieve output it)',
+};
+
+export const childChunkIdField: INodeProperties = {
+	displayName: 'Child Chunk ID',
+	name: 'childChunkId',
+	type: 'string',
+	required: true,
+	default: '',
+	description: 'The ID of a child chunk of the chunk (Child Chunk -> Get Many outputs it)',
+};

@@ -6,9 +6,11 @@ import { knowledgeRequest, type RequestSettings } from '../transport';
 interface NumberedPage {
 	data?: IDataObject[];
 	has_more?: boolean;
+	/** Child chunk lists say total_pages instead of has_more. */
+	total_pages?: number;
 }
 
-/** A page-numbered Knowledge list (`page`, `limit`, `has_more`) read with Return All / Limit. */
+/** A page-numbered Knowledge list (`page`, `limit`, `has_more` or `total_pages`) read with Return All / Limit. */
 export async function readPages(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -30,7 +32,8 @@ export async function readPages(
 				{ qs: { ...qs, page: current, limit } },
 				settings,
 			);
-			return { items: answer.data ?? [], next: answer.has_more ? current + 1 : undefined };
+			const more = answer.has_more ?? (answer.total_pages !== undefined && current < answer.total_pages);
+			return { items: answer.data ?? [], next: more ? current + 1 : undefined };
 		},
 		(item) => (typeof item.id === 'string' ? item.id : undefined),
 		// The offset is (page - 1) x limit: every page must ask for the same size.

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type Handler, type RequestContext, type Router } from '../../core';
 import { DifyError, E } from '../errors';
+import { registerChunks } from './chunks';
 import { guard, multipartOf, originOf, readJson } from '../http';
 import { now, type UploadRecord } from '../state';
 import {
@@ -358,6 +359,9 @@ function passesFilters(doc: DocumentRecord, filters: Record<string, unknown> | n
 
 export function registerKnowledge(router: Router, env: KnowledgeEnv): void {
 	const { state } = env;
+	registerChunks(router, (fn) =>
+		knowledge(env, ({ ctx, dataset }) => fn({ ctx, doc: findDocument(env, dataset!, ctx.params.document_id) })),
+	);
 	router.on(
 		'GET',
 		'/datasets',

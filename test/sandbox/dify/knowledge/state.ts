@@ -61,6 +61,19 @@ export interface SegmentRecord {
 	position: number;
 	content: string;
 	word_count: number;
+	answer?: string;
+	keywords?: string[];
+	enabled?: boolean;
+	children?: ChildChunkRecord[];
+}
+
+export interface ChildChunkRecord {
+	id: string;
+	position: number;
+	content: string;
+	word_count: number;
+	created_at: number;
+	updated_at: number;
 }
 
 export class KnowledgeState {
