@@ -14,6 +14,7 @@ import {
 	parametersOf,
 } from './apps';
 import { registerFileUrls, registerKnobAdmin } from './admin';
+import { registerAnnotations, type AnnotationsSandbox } from './annotations';
 import { registerChat } from './chat';
 import { registerConversations } from './conversations';
 import {
@@ -56,6 +57,8 @@ export interface DifySandbox {
 	keys: typeof DIFY_KEYS;
 	/** The Knowledge API (`/datasets...`): its own keys, state and knobs (reset separately). */
 	knowledge: KnowledgeSandbox;
+	/** Annotations and annotation reply of the chat-family apps (reset with `reset()`). */
+	annotations: AnnotationsSandbox;
 	/** Forgets end users, conversations, messages, uploads, tasks, workflow runs and forms (knobs stay). */
 	reset(): void;
 	/** Restores every knob to its default. */
@@ -174,6 +177,7 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 		}),
 	);
 	const knowledge = createKnowledge(router, () => env.state.uploads);
+	const annotations = registerAnnotations(router, env);
 	registerChat(router, env);
 	registerConversations(router, env);
 	registerFiles(router, env);
@@ -198,7 +202,11 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 	return {
 		keys: DIFY_KEYS,
 		knowledge,
-		reset: () => env.state.reset(),
+		annotations,
+		reset: () => {
+			env.state.reset();
+			annotations.reset();
+		},
 		resetKnobs: () => {
 			env.knobs = defaultKnobs();
 		},
