@@ -7,6 +7,8 @@ import * as childChunk from './childChunk';
 import * as chunk from './chunk';
 import * as document from './document';
 import * as knowledgeBase from './knowledgeBase';
+import * as metadata from './metadata';
+import * as tag from './tag';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
@@ -44,6 +46,23 @@ const operations: Record<string, Record<string, Operation>> = {
 		getMany: knowledgeBase.getMany.execute,
 		retrieve: knowledgeBase.retrieve.execute,
 		update: knowledgeBase.update.execute,
+	},
+	metadata: {
+		createField: metadata.createField.execute,
+		deleteField: metadata.deleteField.execute,
+		getManyFields: metadata.getManyFields.execute,
+		setBuiltIn: metadata.setBuiltIn.execute,
+		setDocumentMetadata: metadata.setDocumentMetadata.execute,
+		updateField: metadata.updateField.execute,
+	},
+	tag: {
+		bind: tag.bind.execute,
+		create: tag.create.execute,
+		delete: tag.deleteTag.execute,
+		getForKnowledgeBase: tag.getForKnowledgeBase.execute,
+		getMany: tag.getMany.execute,
+		unbind: tag.bind.execute,
+		update: tag.update.execute,
 	},
 };
 

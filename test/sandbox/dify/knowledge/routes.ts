@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Handler, type RequestContext, type Router } from '../../core';
 import { DifyError, E } from '../errors';
 import { registerChunks } from './chunks';
+import { registerMetadata, registerTags } from './labels';
 import { guard, multipartOf, originOf, readJson } from '../http';
 import { now, type UploadRecord } from '../state';
 import {
@@ -44,13 +45,13 @@ const DOCUMENT_EXTENSIONS = new Set([
 const DATASET_NOT_FOUND = () => new DifyError(404, 'not_found', 'Dataset not found.');
 const DOCUMENT_NOT_FOUND = () => new DifyError(404, 'not_found', 'Document not found.');
 
-interface KnowledgeCall {
+export interface KnowledgeCall {
 	ctx: RequestContext;
 	dataset?: DatasetRecord;
 }
 
 /** Wraps a handler with the knowledge key check and, for `{dataset_id}` routes, the dataset check. */
-function knowledge(env: KnowledgeEnv, fn: (call: KnowledgeCall) => void | Promise<void>): Handler {
+export function knowledge(env: KnowledgeEnv, fn: (call: KnowledgeCall) => void | Promise<void>): Handler {
 	return async (ctx) => {
 		try {
 			const h = ctx.req.headers.authorization;
@@ -117,10 +118,10 @@ function datasetJson(env: KnowledgeEnv, d: DatasetRecord) {
 			score_threshold_enabled: false,
 			score_threshold: null,
 		},
-		tags: [],
+		tags: env.state.tags.filter((t) => t.datasetIds.includes(d.id)).map((t) => ({ id: t.id, name: t.name, type: 'knowledge' })),
 		doc_form: 'text_model',
-		doc_metadata: [],
-		built_in_field_enabled: false,
+		doc_metadata: d.metadataFields.map((f) => ({ id: f.id, name: f.name, type: f.type })),
+		built_in_field_enabled: d.built_in_field_enabled,
 		total_documents: docs.length,
 		total_available_documents: docs.filter((doc) => displayStatus(doc) === 'available').length,
 		enable_api: d.enable_api,
@@ -167,10 +168,17 @@ function documentJson(env: KnowledgeEnv, doc: DocumentRecord) {
 		word_count: wordsOf(doc.text),
 		hit_count: 0,
 		doc_form: doc.doc_form,
-		doc_metadata: [],
+		doc_metadata: docMetadata(env, doc),
 		summary_index_status: null,
 		need_summary: false,
 	};
+}
+
+function docMetadata(env: KnowledgeEnv, doc: DocumentRecord) {
+	const dataset = env.state.datasets.find((d) => d.id === doc.datasetId);
+	return (dataset?.metadataFields ?? [])
+		.filter((f) => doc.metadata[f.id] !== undefined)
+		.map((f) => ({ id: f.id, name: f.name, type: f.type, value: doc.metadata[f.id] }));
 }
 
 function statusJson(doc: DocumentRecord) {
@@ -260,6 +268,7 @@ export function writeDocument(
 			enabled: true,
 			archived: false,
 			data_source_type: 'text',
+			metadata: {},
 		} as DocumentRecord);
 	if (content.name !== undefined) doc.name = content.name;
 	if (content.text !== undefined) {
@@ -280,7 +289,7 @@ export function writeDocument(
 	return doc;
 }
 
-function findDocument(env: KnowledgeEnv, dataset: DatasetRecord, id: string): DocumentRecord {
+export function findDocument(env: KnowledgeEnv, dataset: DatasetRecord, id: string): DocumentRecord {
 	const doc = env.state.documents.find((d) => d.datasetId === dataset.id && d.id === id);
 	if (!doc) throw DOCUMENT_NOT_FOUND();
 	return doc;
@@ -346,12 +355,13 @@ const COMPARE: Record<string, (actual: string, value: unknown) => boolean> = {
 	'not in': (a, v) => Array.isArray(v) && !v.map(String).includes(a),
 };
 
-/** Metadata filters over the built-in `document_name` (the only metadata the sandbox keeps). */
-function passesFilters(doc: DocumentRecord, filters: Record<string, unknown> | null | undefined): boolean {
+/** Metadata filters over the document's metadata values and the built-in `document_name`. */
+function passesFilters(env: KnowledgeEnv, doc: DocumentRecord, filters: Record<string, unknown> | null | undefined): boolean {
+	const byName = Object.fromEntries(docMetadata(env, doc).map((m) => [m.name, String(m.value)]));
 	const conditions = (filters?.conditions ?? []) as Array<{ name: string; comparison_operator: string; value?: unknown }>;
 	if (!conditions.length) return true;
 	const results = conditions.map((c) => {
-		const actual = c.name === 'document_name' ? doc.name : '';
+		const actual = c.name === 'document_name' ? doc.name : (byName[c.name] ?? '');
 		return (COMPARE[c.comparison_operator] ?? (() => false))(actual, c.value);
 	});
 	return filters?.logical_operator === 'or' ? results.some(Boolean) : results.every(Boolean);
@@ -359,6 +369,9 @@ function passesFilters(doc: DocumentRecord, filters: Record<string, unknown> | n
 
 export function registerKnowledge(router: Router, env: KnowledgeEnv): void {
 	const { state } = env;
+	// Before /datasets/{dataset_id}, which would otherwise take /datasets/tags.
+	registerTags(router, env, (fn) => knowledge(env, fn));
+	registerMetadata(router, env, (fn) => knowledge(env, fn));
 	registerChunks(router, (fn) =>
 		knowledge(env, ({ ctx, dataset }) => fn({ ctx, doc: findDocument(env, dataset!, ctx.params.document_id) })),
 	);
@@ -367,8 +380,10 @@ export function registerKnowledge(router: Router, env: KnowledgeEnv): void {
 		'/datasets',
 		knowledge(env, ({ ctx }) => {
 			const keyword = (ctx.log.query.keyword ?? '').toLowerCase();
+			const tagIds = new URLSearchParams(ctx.log.search).getAll('tag_ids');
 			const list = state.datasets
 				.filter((d) => !keyword || d.name.toLowerCase().includes(keyword))
+				.filter((d) => tagIds.every((id) => state.tags.some((t) => t.id === id && t.datasetIds.includes(d.id))))
 				.sort((a, b) => b.seq - a.seq)
 				.map((d) => datasetJson(env, d));
 			ctx.json(200, page(ctx, list));
@@ -432,7 +447,7 @@ export function registerKnowledge(router: Router, env: KnowledgeEnv): void {
 			const records = state
 				.documentsOf(dataset!.id)
 				.filter((doc) => doc.indexing_status === 'completed' && doc.enabled && !doc.archived)
-				.filter((doc) => passesFilters(doc, model.metadata_filtering_conditions as Record<string, unknown> | null))
+				.filter((doc) => passesFilters(env, doc, model.metadata_filtering_conditions as Record<string, unknown> | null))
 				.flatMap((doc) =>
 					doc.segments.map((s) => ({ doc, s, score: scoreOf(query, s.content, s.position) })),
 				)

@@ -26,6 +26,9 @@ export interface DatasetRecord {
 	permission: string;
 	indexing_technique: string | null;
 	enable_api: boolean;
+	/** Metadata fields of the knowledge base. */
+	metadataFields: MetadataField[];
+	built_in_field_enabled: boolean;
 	created_at: number;
 	updated_at: number;
 	seq: number;
@@ -54,6 +57,20 @@ export interface DocumentRecord {
 	created_at: number;
 	updated_at: number;
 	segments: SegmentRecord[];
+	/** Metadata values by field id. */
+	metadata: Record<string, unknown>;
+}
+
+export interface MetadataField {
+	id: string;
+	name: string;
+	type: 'string' | 'number' | 'time';
+}
+
+export interface TagRecord {
+	id: string;
+	name: string;
+	datasetIds: string[];
 }
 
 export interface SegmentRecord {
@@ -79,12 +96,14 @@ export interface ChildChunkRecord {
 export class KnowledgeState {
 	datasets: DatasetRecord[] = [];
 	documents: DocumentRecord[] = [];
+	tags: TagRecord[] = [];
 	private seq = 0;
 	private batchSeq = 0;
 
 	reset(): void {
 		this.datasets = [];
 		this.documents = [];
+		this.tags = [];
 		this.seq = 0;
 		this.batchSeq = 0;
 	}
@@ -108,6 +127,8 @@ export class KnowledgeState {
 			permission: 'only_me',
 			indexing_technique: null,
 			enable_api: true,
+			metadataFields: [],
+			built_in_field_enabled: false,
 			created_at: t,
 			updated_at: t,
 			seq: this.nextSeq(),
