@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Checks requests from the sandbox's log against Dify's official spec
  * (/work/shared/reference/dify-openapi-service.json): an operation for the method and path
@@ -195,7 +195,9 @@ function checkMultipart(request: LoggedRequest, schemaIn: Schema, label: string)
 		const text = resolve(
 			loadSpec().paths['/datasets/{dataset_id}/document/create-by-text'].post.requestBody!.content['application/json'].schema,
 		)!;
-		const { name: _n, text: _t, ...properties } = text.properties ?? {};
+		const properties = Object.fromEntries(
+			Object.entries(text.properties ?? {}).filter(([name]) => name !== 'name' && name !== 'text'),
+		);
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(data.data.toString('utf8'));

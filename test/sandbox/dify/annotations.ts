@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped */
 /**
  * Annotations and annotation reply (chat-family apps), as dify-openapi-service.json and
  * dify-service-api.md §4.22 describe them: 201 on create, 204 on delete, "Annotation not found",

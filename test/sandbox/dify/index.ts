@@ -39,7 +39,7 @@ import {
 import { registerWorkflows } from './workflow';
 
 export { DIFY_KEYS, DIFY_WORKFLOW_IDS, type DifyAppName } from './apps';
-export { KNOWLEDGE_KEYS, type KnowledgeSandbox } from './knowledge';
+export { EXAMPLE_KNOWLEDGE_BASE_ID, KNOWLEDGE_KEYS, type KnowledgeSandbox } from './knowledge';
 export {
 	FAIL_MESSAGE,
 	LONG_DELTA,

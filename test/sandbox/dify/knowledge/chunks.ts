@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped */
 /**
  * Chunks (segments) and child chunks of a document, as dify-openapi-service.json (tag Chunks)
  * describes them: 404 messages from its examples, "Document is not completed." for a document

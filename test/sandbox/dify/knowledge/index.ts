@@ -11,6 +11,15 @@ export { KNOWLEDGE_KEYS, STAGES, scoreOf, type DatasetRecord, type DocumentRecor
 
 const DEFAULT_UPLOAD_LIMIT = 15 * 1024 * 1024;
 
+/** The knowledge base examples/ use (its id is in their parameters): seeded when the sandbox starts. */
+export const EXAMPLE_KNOWLEDGE_BASE_ID = 'e0a1b2c3-0000-4000-8000-000000000b01';
+
+/** Its two indexed documents. */
+export const EXAMPLE_DOCUMENTS: Record<string, string> = {
+	'harbour.md': 'The harbour opens at six in the morning.\n\nThe harbour closes at ten at night.',
+	'ferries.md': 'Ferries leave the harbour every hour.',
+};
+
 export interface KnowledgeSandbox {
 	keys: typeof KNOWLEDGE_KEYS;
 	/** Forgets knowledge bases and documents. */
@@ -41,7 +50,7 @@ export function createKnowledge(router: Router, uploads: () => UploadRecord[]): 
 		},
 	};
 	registerKnowledge(router, env);
-	return {
+	const sandbox: KnowledgeSandbox = {
 		keys: KNOWLEDGE_KEYS,
 		reset: () => state.reset(),
 		resetKnobs: () => {
@@ -70,4 +79,10 @@ export function createKnowledge(router: Router, uploads: () => UploadRecord[]): 
 			env.knobs.uploadLimit = bytes;
 		},
 	};
+	// Only at start: reset() empties the sandbox for tests.
+	sandbox.addDataset('Harbour Handbook', { id: EXAMPLE_KNOWLEDGE_BASE_ID });
+	for (const [name, text] of Object.entries(EXAMPLE_DOCUMENTS)) {
+		sandbox.addDocument(EXAMPLE_KNOWLEDGE_BASE_ID, name, text);
+	}
+	return sandbox;
 }

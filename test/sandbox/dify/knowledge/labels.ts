@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped */
 /**
  * Tags and metadata of knowledge bases, as dify-openapi-service.json (tags Tags and Metadata)
  * describes them: codes and messages from its examples ("Tag name already exists", "Tag not found",

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped */
 /**
  * The Knowledge API routes (`/datasets...`) as dify-openapi-service.json describes them: per-key
  * access (a knowledge key, never an app key), Dify's error envelope with the spec's codes and
@@ -566,7 +565,8 @@ export function registerKnowledge(router: Router, env: KnowledgeEnv): void {
 			const metadata = ctx.log.query.metadata ?? 'all';
 			if (metadata === 'only') return ctx.json(200, { id: doc.id, doc_type: null, doc_metadata: [] });
 			if (metadata === 'without') {
-				const { doc_metadata: _omit, ...rest } = full;
+				const rest: Record<string, unknown> = { ...full };
+				delete rest.doc_metadata;
 				return ctx.json(200, rest);
 			}
 			ctx.json(200, full);

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped */
 /**
  * Knowledge bases, documents and their chunks as the Knowledge API describes them
  * (/work/shared/reference/dify-openapi-service.json, tags Knowledge Bases and Documents).
