@@ -122,6 +122,24 @@ describe('Knowledge Base -> Create, Get, Update, Delete', () => {
 	});
 });
 
+describe('faults on knowledge routes', () => {
+	test('a 429 with Retry-After is waited out and retried; a lasting 503 gives up after Max Retries', async () => {
+		env.dify.knowledge.addDataset('KB');
+		env.server.faults.add({ match: { service: 'dify', route: '/datasets' }, fault: { type: 'status', status: 429, retryAfter: 0 }, times: 1 });
+		const retried = await runKnowledge(env, { resource: 'knowledgeBase', operation: 'getMany', returnAll: true });
+		expect(jsonOf(retried).map((kb) => kb.name)).toEqual(['KB']);
+		expect(calls(env)).toEqual(['GET /datasets?page=1&limit=100', 'GET /datasets?page=1&limit=100']);
+		env.server.clearRequests();
+		env.server.faults.add({ match: { service: 'dify', route: '/datasets' }, fault: { type: 'status', status: 503 } });
+		const failed = await runKnowledge(env, { resource: 'knowledgeBase', operation: 'getMany', returnAll: true, options: { maxRetries: 1 } });
+		expect(failed.error?.message).toBe(
+			'Dify Knowledge: The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.',
+		);
+		expect(failed.error?.description).toContain('gave up after 2 attempts');
+		expect(knowledgeRequests(env)).toHaveLength(2);
+	}, 30_000);
+});
+
 describe('Knowledge Base -> Get Many', () => {
 	test('Return All reads page after page (205 knowledge bases, pages of 100)', async () => {
 		for (let i = 0; i < 205; i++) env.dify.knowledge.addDataset(`KB ${String(i).padStart(3, '0')}`);
