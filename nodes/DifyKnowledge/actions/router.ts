@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
 import { DEFAULT_CONCURRENCY } from '../../Dify/helpers/params';
@@ -66,6 +66,32 @@ const operations: Record<string, Record<string, Operation>> = {
 	},
 };
 
+/** Dify's 404 messages, and the field whose value was not found. */
+const NOT_FOUND: Array<[RegExp, string, string]> = [
+	[/Dataset not found/i, 'knowledgeBaseId', 'Knowledge Base'],
+	[/Document not found/i, 'documentId', 'Document'],
+	[/Segment not found/i, 'chunkId', 'Chunk ID'],
+	[/Child chunk not found/i, 'childChunkId', 'Child Chunk ID'],
+	[/Tag not found/i, 'tagId', 'Tag ID'],
+];
+
+/** Completes Dify's bare "... not found" with the field and the value the item gave. */
+function namingTheField(ctx: IExecuteFunctions, itemIndex: number, error: unknown): unknown {
+	if (!(error instanceof NodeApiError) || error.httpCode !== '404') return error;
+	const match = NOT_FOUND.find(([pattern]) => pattern.test(error.message));
+	if (!match) return error;
+	let value: unknown;
+	try {
+		value = ctx.getNodeParameter(match[1], itemIndex, '', { extractValue: true });
+	} catch {
+		return error;
+	}
+	if (typeof value !== 'string' || !value) return error;
+	const end = /[.!?]$/.test(error.message) ? ' ' : '. ';
+	error.message = `${error.message}${end}Check "${match[2]}": ${JSON.stringify(value)} does not exist, or was deleted.`;
+	return error;
+}
+
 /** Runs the chosen operation for every item, a few at a time, keeping input order. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -77,6 +103,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-	const items = await runItems(this, DEFAULT_CONCURRENCY, (itemIndex) => execute.call(this, itemIndex));
+	const items = await runItems(this, DEFAULT_CONCURRENCY, async (itemIndex) => {
+		try {
+			return await execute.call(this, itemIndex);
+		} catch (error) {
+			throw namingTheField(this, itemIndex, error);
+		}
+	});
 	return [items];
 }

@@ -83,7 +83,7 @@ describe('Chunk', () => {
 		const refused = await runKnowledge(env, { resource: 'chunk', operation: 'create', knowledgeBaseId: byId(kbId), documentId: byId(newDoc), content: 'y' });
 		expect(refused.error?.message).toBe('Dify Knowledge: Document is not completed.');
 		const unknown = await runKnowledge(env, { resource: 'chunk', operation: 'get', ...at(), chunkId: 'nope' });
-		expect(unknown.error?.message).toBe('Dify Knowledge: Segment not found.');
+		expect(unknown.error?.message).toBe('Dify Knowledge: Segment not found. Check "Chunk ID": "nope" does not exist, or was deleted.');
 	});
 });
 

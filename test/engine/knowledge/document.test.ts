@@ -289,7 +289,9 @@ describe('Document -> Update, Get, Get Many, Delete, status, download', () => {
 			knowledgeBaseId: byId(kbId),
 			documentId: byId('00000000-0000-4000-8000-000000000000'),
 		});
-		expect(result.error?.message).toBe('Dify Knowledge: Document not found.');
+		expect(result.error?.message).toBe(
+			'Dify Knowledge: Document not found. Check "Document": "00000000-0000-4000-8000-000000000000" does not exist, or was deleted.',
+		);
 	});
 
 	test('batch status: disable several documents in one request', async () => {

@@ -100,7 +100,9 @@ describe('Knowledge Base -> Create, Get, Update, Delete', () => {
 			operation: 'get',
 			knowledgeBaseId: byId('00000000-0000-4000-8000-000000000000'),
 		});
-		expect(missing.error?.message).toBe('Dify Knowledge: Dataset not found.');
+		expect(missing.error?.message).toBe(
+			'Dify Knowledge: Dataset not found. Check "Knowledge Base": "00000000-0000-4000-8000-000000000000" does not exist, or was deleted.',
+		);
 		const kb = env.dify.knowledge.addDataset('Closed');
 		env.dify.knowledge.setApiAccess(kb.id, false);
 		const closed = await runKnowledge(env, { resource: 'knowledgeBase', operation: 'get', knowledgeBaseId: byId(kb.id) });

@@ -53,7 +53,7 @@ describe('Tag', () => {
 		const duplicate = await runKnowledge(env, { resource: 'tag', operation: 'create', name: 'Product' });
 		expect(duplicate.error?.message).toBe('Dify Knowledge: Tag name already exists');
 		const unknown = await runKnowledge(env, { resource: 'tag', operation: 'delete', tagId: 'nope' });
-		expect(unknown.error?.message).toBe('Dify Knowledge: Tag not found');
+		expect(unknown.error?.message).toBe('Dify Knowledge: Tag not found. Check "Tag ID": "nope" does not exist, or was deleted.');
 	});
 });
 
