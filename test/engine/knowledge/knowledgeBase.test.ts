@@ -160,15 +160,17 @@ describe('Knowledge Base -> Get Many', () => {
 	});
 
 	test('Limit, keyword and tag IDs (repeated tag_ids, as the spec explodes arrays)', async () => {
-		for (const name of ['Sales deck', 'Sales FAQ', 'Support']) env.dify.knowledge.addDataset(name);
+		const [deck, faq, support] = ['Sales deck', 'Sales FAQ', 'Support'].map((name) => env.dify.knowledge.addDataset(name));
+		const t1 = env.dify.knowledge.addTag('t1', [deck.id, faq.id, support.id]);
+		const t2 = env.dify.knowledge.addTag('t2', [deck.id, faq.id]);
 		const result = await runKnowledge(env, {
 			resource: 'knowledgeBase',
 			operation: 'getMany',
 			limit: 1,
-			options: { keyword: 'sales', tagIds: 't1, t2' },
+			options: { keyword: 'sales', tagIds: `${t1.id}, ${t2.id}` },
 		});
 		expect(jsonOf(result).map((kb) => kb.name)).toEqual(['Sales FAQ']);
-		expect(calls(env)).toEqual(['GET /datasets?tag_ids=t1&tag_ids=t2&keyword=sales&page=1&limit=1']);
+		expect(calls(env)).toEqual([`GET /datasets?tag_ids=${t1.id}&tag_ids=${t2.id}&keyword=sales&page=1&limit=1`]);
 		expectValidRequests(env);
 	});
 });

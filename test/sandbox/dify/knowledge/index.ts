@@ -2,10 +2,12 @@
  * The Knowledge API half of the Dify sandbox (`/v1/datasets...`), with its own keys and state.
  * Tests drive indexing outcomes and access through the handle returned here.
  */
+import { randomUUID } from 'node:crypto';
+
 import type { Router } from '../../core';
 import type { UploadRecord } from '../state';
 import { registerKnowledge, writeDocument, type KnowledgeEnv } from './routes';
-import { KNOWLEDGE_KEYS, KnowledgeState, STAGES, type DatasetRecord, type DocumentRecord } from './state';
+import { KNOWLEDGE_KEYS, KnowledgeState, STAGES, type DatasetRecord, type DocumentRecord, type TagRecord } from './state';
 
 export { KNOWLEDGE_KEYS, STAGES, scoreOf, type DatasetRecord, type DocumentRecord } from './state';
 
@@ -33,6 +35,8 @@ export interface KnowledgeSandbox {
 	addDocument(datasetId: string, name: string, text: string): DocumentRecord;
 	/** Documents of a knowledge base by position. */
 	documentsOf(datasetId: string): DocumentRecord[];
+	/** A knowledge tag bound to these knowledge bases. */
+	addTag(name: string, datasetIds: string[]): TagRecord;
 	/** The knowledge base's "API access" switch. */
 	setApiAccess(datasetId: string, on: boolean): void;
 	/** Documents written from now on fail indexing with this error (undefined: they succeed). */
@@ -68,6 +72,11 @@ export function createKnowledge(router: Router, uploads: () => UploadRecord[]): 
 			return doc;
 		},
 		documentsOf: (datasetId) => state.documentsOf(datasetId),
+		addTag: (name, datasetIds) => {
+			const tag: TagRecord = { id: randomUUID(), name, datasetIds: [...datasetIds] };
+			state.tags.push(tag);
+			return tag;
+		},
 		setApiAccess: (datasetId, on) => {
 			const d = state.datasets.find((x) => x.id === datasetId);
 			if (d) d.enable_api = on;
