@@ -4,17 +4,19 @@
  * accounts, change these credentials in n8n (API key, base URL); the workflows stay as they are.
  */
 import { DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
+import { KNOWLEDGE_KEYS } from '../../test/sandbox/dify';
 
 export const CREDENTIAL_IDS = {
 	difyChat: 'DifySandboxChat0',
 	difyText: 'DifySandboxText0',
+	difyKnowledge: 'DifySandboxKnow0',
 	flowGen: 'FlowGenSandbox00',
 } as const;
 
 export interface CredentialImport {
 	id: string;
 	name: string;
-	type: 'difyApi' | 'flowGenApi';
+	type: 'difyApi' | 'difyKnowledgeApi' | 'flowGenApi';
 	data: Record<string, string>;
 }
 
@@ -33,6 +35,12 @@ export function sandboxCredentials(
 			name: 'Dify (sandbox text generator)',
 			type: 'difyApi',
 			data: { apiKey: DIFY_KEYS.completion, baseUrl: sandbox.difyBaseUrl },
+		},
+		{
+			id: CREDENTIAL_IDS.difyKnowledge,
+			name: 'Dify Knowledge (sandbox)',
+			type: 'difyKnowledgeApi',
+			data: { apiKey: KNOWLEDGE_KEYS.main, baseUrl: sandbox.difyBaseUrl },
 		},
 		{
 			id: CREDENTIAL_IDS.flowGen,

@@ -11,6 +11,7 @@ import path from 'node:path';
 
 import { ROOT } from '../../scripts/n8n/lib';
 import { DIFY_KEYS } from '../sandbox';
+import { EXAMPLE_KNOWLEDGE_BASE_ID } from '../sandbox/dify';
 import { PROMPTS } from '../sandbox/flowgen/scripts';
 import {
 	describeE2E,
@@ -39,6 +40,8 @@ const TESTED = [
 	'live-streaming.json',
 	'flowgen-start-run.json',
 	'human-in-the-loop.json',
+	'knowledge-sync.json',
+	'answer-with-chunks.json',
 ];
 
 describeE2E('real n8n: the example workflows', () => {
@@ -422,5 +425,46 @@ describeE2E('real n8n: the example workflows', () => {
 			}
 		},
 		2 * E2E_TIMEOUT_MS,
+	);
+	it(
+		'knowledge-sync.json: run twice, one document per article, updated the second time, indexed',
+		async () => {
+			const knowledge = e2e.sandbox.dify.knowledge;
+			const names = () => knowledge.documentsOf(EXAMPLE_KNOWLEDGE_BASE_ID).map((d) => d.name);
+			const before = names();
+			const first = await e2e.execute(idOf('knowledge-sync.json'));
+			expect(first.run.data.resultData.error).toBeUndefined();
+			expect(first.output('Sync to Knowledge Base').map((i) => [i.action, (i.document as { name: string }).name, (i.indexing as { status: string }).status])).toEqual([
+				['created', 'returns.md', 'completed'],
+				['created', 'shipping.md', 'completed'],
+				['created', 'warranty.md', 'completed'],
+			]);
+			const second = await e2e.execute(idOf('knowledge-sync.json'));
+			expect(second.output('Sync to Knowledge Base').map((i) => i.action)).toEqual(['updated', 'updated', 'updated']);
+			expect(names()).toEqual([...before, 'returns.md', 'shipping.md', 'warranty.md']);
+			const docs = knowledge.documentsOf(EXAMPLE_KNOWLEDGE_BASE_ID).filter((d) => !before.includes(d.name));
+			expect(docs.map((d) => [d.name, d.text, d.indexing_status])).toEqual([
+				['returns.md', 'Returns are accepted within 30 days of delivery.', 'completed'],
+				['shipping.md', 'Parcels ship within two working days.', 'completed'],
+				['warranty.md', 'Every product has a two year warranty.', 'completed'],
+			]);
+		},
+		E2E_TIMEOUT_MS,
+	);
+
+	it(
+		'answer-with-chunks.json: the best chunks, numbered, with their sources',
+		async () => {
+			const result = await e2e.execute(idOf('answer-with-chunks.json'));
+			expect(result.run.data.resultData.error).toBeUndefined();
+			expect(result.output('Reply with Sources')).toEqual([
+				{
+					question: 'When does the harbour open?',
+					reply: '[1] The harbour opens at six in the morning.\n[2] Ferries leave the harbour every hour.',
+					sources: ['[1] harbour.md', '[2] ferries.md'],
+				},
+			]);
+		},
+		E2E_TIMEOUT_MS,
 	);
 });

@@ -35,6 +35,7 @@ const readmeAnchors = new Set(
 
 test.each([
 	['Dify/Dify.node.json', 'n8n-nodes-dify-flowgen.dify', ['MoLook', 'LLM app', 'chatbot']],
+	['DifyKnowledge/DifyKnowledge.node.json', 'n8n-nodes-dify-flowgen.difyKnowledge', ['knowledge base', 'RAG', 'retrieval']],
 	[
 		'FlowGen/FlowGen.node.json',
 		'n8n-nodes-dify-flowgen.flowGen',

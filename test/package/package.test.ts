@@ -45,6 +45,8 @@ test('the tarball holds only dist/, README.md, LICENSE and package.json', () => 
 test('every n8n.nodes and n8n.credentials path exists and is packed', () => {
 	expect(report.missingN8nPaths).toEqual([]);
 	expect(report.files).toContain('dist/credentials/DifyApi.credentials.js');
+	expect(report.files).toContain('dist/credentials/DifyKnowledgeApi.credentials.js');
+	expect(report.files).toContain('dist/nodes/DifyKnowledge/DifyKnowledge.node.js');
 	expect(report.files).toContain('dist/credentials/FlowGenApi.credentials.js');
 });
 

@@ -18,6 +18,8 @@ export interface LoggedRequest {
 	/** Path below the service's mount point (for Dify: below `/v1`; for FlowGen: below the contract prefix). */
 	route: string;
 	query: Record<string, string>;
+	/** The query string as sent (`?a=1&a=2`, repeated names kept), or ''. */
+	search: string;
 	headers: http.IncomingHttpHeaders;
 	/** Parsed JSON body, the raw text for other text bodies, or a summary for multipart. */
 	body: unknown;
@@ -387,6 +389,7 @@ export class SandboxServer {
 			path,
 			route,
 			query: Object.fromEntries(url.searchParams),
+			search: url.search,
 			headers: req.headers,
 			body: parseBody(req.headers['content-type'], rawBody),
 			rawBody,

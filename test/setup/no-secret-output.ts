@@ -2,7 +2,7 @@
 /**
  * Jest setup for EVERY test file (jest.config.js `setupFilesAfterEnv`): what a test writes out
  * (console.*, process.stdout/stderr, n8n's LoggerProxy lines) must never contain a key or token
- * the sandbox knows (every `DIFY_KEYS` and `FLOWGEN_KEYS` secret). A test whose output shows one
+ * the sandbox knows (every `DIFY_KEYS`, `KNOWLEDGE_KEYS` and `FLOWGEN_KEYS` secret). A test whose output shows one
  * fails, naming where it appeared but not the secret itself.
  *
  * Only output is checked: tests legitimately hold keys in their own assertions (request logs).
@@ -13,10 +13,12 @@ import { format } from 'node:util';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { DIFY_KEYS } from '../sandbox/dify/apps';
+import { KNOWLEDGE_KEYS } from '../sandbox/dify/knowledge/state';
 import { FLOWGEN_KEYS } from '../sandbox/flowgen/keys';
 
 export const KNOWN_SECRETS: string[] = [
 	...Object.values(DIFY_KEYS),
+	...Object.values(KNOWLEDGE_KEYS),
 	...Object.values(FLOWGEN_KEYS).filter((v) => v.startsWith('fg_') || v.split('.').length === 3),
 ];
 

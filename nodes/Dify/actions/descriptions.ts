@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as annotation from './annotation';
 import * as app from './app';
 import * as audio from './audio';
 import * as chatMessage from './chatMessage';
 import * as completion from './completion';
 import * as conversation from './conversation';
+import * as endUser from './endUser';
 import * as file from './file';
 import * as humanInput from './humanInput';
 import * as message from './message';
@@ -17,6 +19,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{
+				name: 'Annotation',
+				value: 'annotation',
+				description: 'Question-answer pairs a chat app replies with, and annotation reply',
+			},
 			{
 				name: 'App',
 				value: 'app',
@@ -41,6 +48,11 @@ export const properties: INodeProperties[] = [
 				name: 'Conversation',
 				value: 'conversation',
 				description: "A user's conversations and their variables",
+			},
+			{
+				name: 'End User',
+				value: 'endUser',
+				description: 'Look up the end users of the app',
 			},
 			{
 				name: 'File',
@@ -74,4 +86,6 @@ export const properties: INodeProperties[] = [
 	...app.description,
 	...workflow.description,
 	...humanInput.description,
+	...annotation.description,
+	...endUser.description,
 ];

@@ -3,11 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
 import { DEFAULT_CONCURRENCY, getOptions } from '../helpers/params';
+import * as annotation from './annotation';
 import * as app from './app';
 import * as audio from './audio';
 import * as chatMessage from './chatMessage';
 import * as completion from './completion';
 import * as conversation from './conversation';
+import * as endUser from './endUser';
 import * as file from './file';
 import * as humanInput from './humanInput';
 import * as message from './message';
@@ -16,6 +18,13 @@ import * as workflow from './workflow';
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
 const operations: Record<string, Record<string, Operation>> = {
+	annotation: {
+		configureReply: annotation.configureReply.execute,
+		create: annotation.create.execute,
+		delete: annotation.deleteAnnotation.execute,
+		getMany: annotation.getMany.execute,
+		update: annotation.update.execute,
+	},
 	app: {
 		getInfo: app.getInfo.execute,
 		getMeta: app.getMeta.execute,
@@ -41,6 +50,9 @@ const operations: Record<string, Record<string, Operation>> = {
 		getVariables: conversation.getVariables.execute,
 		rename: conversation.rename.execute,
 		updateVariable: conversation.updateVariable.execute,
+	},
+	endUser: {
+		get: endUser.get.execute,
 	},
 	file: {
 		downloadPreview: file.downloadPreview.execute,

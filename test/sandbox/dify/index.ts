@@ -14,6 +14,7 @@ import {
 	parametersOf,
 } from './apps';
 import { registerFileUrls, registerKnobAdmin } from './admin';
+import { registerAnnotations, type AnnotationsSandbox } from './annotations';
 import { registerChat } from './chat';
 import { registerConversations } from './conversations';
 import {
@@ -25,6 +26,7 @@ import {
 	faultBody,
 } from './errors';
 import { registerFiles } from './files';
+import { createKnowledge, type KnowledgeSandbox } from './knowledge';
 import { registerMedia } from './media';
 import { type Env, type Knobs, api, bearerOf, defaultKnobs } from './http';
 import {
@@ -38,6 +40,7 @@ import {
 import { registerWorkflows } from './workflow';
 
 export { DIFY_KEYS, DIFY_WORKFLOW_IDS, type DifyAppName } from './apps';
+export { EXAMPLE_KNOWLEDGE_BASE_ID, KNOWLEDGE_KEYS, type KnowledgeSandbox } from './knowledge';
 export {
 	FAIL_MESSAGE,
 	LONG_DELTA,
@@ -53,6 +56,10 @@ export const DIFY_SERVER_VERSION = '1.11.2';
 
 export interface DifySandbox {
 	keys: typeof DIFY_KEYS;
+	/** The Knowledge API (`/datasets...`): its own keys, state and knobs (reset separately). */
+	knowledge: KnowledgeSandbox;
+	/** Annotations and annotation reply of the chat-family apps (reset with `reset()`). */
+	annotations: AnnotationsSandbox;
 	/** Forgets end users, conversations, messages, uploads, tasks, workflow runs and forms (knobs stay). */
 	reset(): void;
 	/** Restores every knob to its default. */
@@ -174,15 +181,8 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 			});
 		}),
 	);
-	// The knowledge API takes a knowledge key: an app key is refused as invalid
-	// (err_datasets_with_app_key.txt).
-	router.on(
-		'GET',
-		'/datasets',
-		api(env, { user: 'none' }, () => {
-			throw E.unauthorized('Access token is invalid');
-		}),
-	);
+	const knowledge = createKnowledge(router, () => env.state.uploads);
+	const annotations = registerAnnotations(router, env);
 	registerChat(router, env);
 	registerConversations(router, env);
 	registerFiles(router, env);
@@ -206,7 +206,12 @@ export function createDify(server: SandboxServer, mount: string): DifySandbox {
 		list.filter((x) => x.appKey === appKey);
 	return {
 		keys: DIFY_KEYS,
-		reset: () => env.state.reset(),
+		knowledge,
+		annotations,
+		reset: () => {
+			env.state.reset();
+			annotations.reset();
+		},
 		resetKnobs: () => {
 			env.knobs = defaultKnobs();
 		},
