@@ -265,6 +265,10 @@ async function ensureDependencies() {
 	const started = Date.now();
 	const { code } = await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
 		grows: path.join(ROOT, 'node_modules'),
+		// eslint-plugin-n8n-nodes-base (via @n8n/node-cli) has a `npx only-allow pnpm` preinstall;
+		// npx asks before fetching only-allow, and without a terminal (CI) it refuses: "npx canceled
+		// due to missing packages and no YES option" (seen in a fresh clone).
+		env: { ...process.env, npm_config_yes: 'true' },
 	});
 	if (code !== 0) fail(`npm ${args[0]} failed (exit ${code})`);
 	const still = dependenciesStale();
