@@ -41,7 +41,7 @@ const SYSTEM_PACKAGES = [
 		apt: ['chromium'],
 		present: () => fs.existsSync(CHROMIUM),
 		where: () => CHROMIUM,
-		size: '~110 MB download, ~450 MB on disk with its libraries',
+		size: '~290 MB installed (Debian 12), more with the libraries it pulls in',
 		suites: 'test/e2e/editor.test.ts (the editor in a browser)',
 		otherwise: 'or set CHROMIUM_PATH to a Chrome or Chromium binary',
 	},
@@ -169,7 +169,7 @@ async function ensureNode24() {
 			);
 		say(
 			`Node ${process.version} is older than 24: installing Node ${NODE24_VERSION} from the npm registry ` +
-				`(package "node") into .tools/ (~190 MB on disk, about 30 s)...`,
+				`(package "node") into .tools/ (~190 MB on disk, about 40 s)...`,
 		);
 		const started = Date.now();
 		fs.mkdirSync(TOOLS_DIR, { recursive: true });
@@ -260,7 +260,7 @@ async function ensureDependencies() {
 	const args = stale.lockOutdated ? ['install'] : ['ci'];
 	say(
 		`dependencies: ${stale.reason}; npm ${args[0]} (${count} locked packages, ~1.1 GB in node_modules, ` +
-			'about 2 min)...',
+			'10 min on a busy 2-core machine)...',
 	);
 	const started = Date.now();
 	const { code } = await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -295,7 +295,9 @@ async function ensureN8n() {
 		);
 		return;
 	}
-	say(`n8n ${N8N_VERSION}: installing into .n8n-demo/n8n (~2.9 GB, about 5 min)...`);
+	say(
+		`n8n ${N8N_VERSION}: installing into .n8n-demo/n8n (~2.9 GB; 4.5 min on a quiet 2-core machine, over 30 min on a busy one)...`,
+	);
 	const started = Date.now();
 	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
 		grows: N8N_DIR,
@@ -321,7 +323,7 @@ async function ensureSystemPackages() {
 	if (canInstall) {
 		say(
 			`${missing.map((n) => n.name).join(', ')}: installing with apt-get (${packages.join(' ')}; ` +
-				`${missing.map((n) => n.size).join('; ')}; about 1-2 min)...`,
+				`${missing.map((n) => n.size).join('; ')}; a minute or two)...`,
 		);
 		const started = Date.now();
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
