@@ -296,7 +296,7 @@ async function ensureN8n() {
 		return;
 	}
 	say(
-		`n8n ${N8N_VERSION}: installing into .n8n-demo/n8n (~2.9 GB; 4.5 min on a quiet 2-core machine, over 30 min on a busy one)...`,
+		`n8n ${N8N_VERSION}: installing into .n8n-demo/n8n (~2.9 GB; 4.5 min on a quiet 2-core machine, 49 min on a busy one)...`,
 	);
 	const started = Date.now();
 	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
