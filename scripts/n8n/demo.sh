@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `npm run demo`: the real n8n with this package installed as a community package, the sandbox
 # services, credentials pointing at them and the workflows from examples/. Ctrl-C stops everything.
-# First run: installs n8n (scripts/n8n/install.sh, ~4-5 min, ~2.9 GB); later runs reuse it.
+# `npm run demo` runs scripts/setup.mjs first (Node 24, dependencies, n8n), which then runs this
+# with DEMO_SETUP_DONE=1; run directly, this installs n8n itself when missing.
 # Options: --no-build (use dist/ as it is). Env: DEMO_N8N_PORT (5680), DEMO_SANDBOX_PORT (8787).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/scripts/use-node24.sh" >/dev/null
-bash "$ROOT/scripts/n8n/install.sh"
+[ -n "${DEMO_SETUP_DONE:-}" ] || bash "$ROOT/scripts/n8n/install.sh"
 build=1
 args=()
 for arg in "$@"; do

@@ -5,6 +5,7 @@
  * the source and on the unpacked tarball. Needs `npm run build` first (npm test does it).
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 interface Report {
@@ -58,4 +59,16 @@ test("n8n's community package scan passes on the source", () => {
 test("n8n's community package scan passes on the packed tarball", () => {
 	expect(report.scan.tarball.details ?? '').toBe('');
 	expect(report.scan.tarball.passed).toBe(true);
+});
+
+// n8n installs source-map-support, so shipped maps would point stack traces at .ts files the
+// package does not contain (issue 16 item 10): the build ships none, and no .js refers to one.
+test('the tarball ships no source maps and no shipped .js refers to one', () => {
+	expect(report.files.filter((f) => f.endsWith('.map'))).toEqual([]);
+	const root = path.resolve(__dirname, '../..');
+	const referring = report.files
+		.filter((f) => f.endsWith('.js'))
+		.filter((f) => fs.readFileSync(path.join(root, f), 'utf8').includes('sourceMappingURL'));
+	expect(referring).toEqual([]);
+	expect(report.files.filter((f) => f.endsWith('.js')).length).toBeGreaterThan(10);
 });
