@@ -10,6 +10,7 @@ import { pollRunner, type PollRunner } from '../../harness';
 import { resetFlowGen, startFlowGen, type FlowGenEnv } from '../flowgen/setup';
 import type { LoggedRequest } from '../../sandbox/core';
 import {
+	AGENTOK_KEYS,
 	FLOWGEN_KEYS,
 	FLOWGEN_MARKERS,
 	FLOWGEN_PROMPTS,
@@ -34,6 +35,10 @@ export function credentials(baseUrl: string, apiKey: string = FLOWGEN_KEYS.apiKe
 	return { flowGenApi: { baseUrl, authentication: 'apiKey', apiKey } };
 }
 
+/** Alice's key for the sandbox's contract. */
+export const aliceKey = (sandbox: FlowGenSandbox): string =>
+	sandbox.contract === 'agentok' ? AGENTOK_KEYS.apiKey : FLOWGEN_KEYS.apiKey;
+
 /** A poll runner for the trigger against one contract. */
 export async function triggerOn(
 	sandbox: FlowGenSandbox,
@@ -47,7 +52,7 @@ export async function triggerOn(
 			...parameters,
 			options: { ...NO_RETRY, ...((parameters.options as IDataObject) ?? {}) },
 		},
-		credentials(sandbox.baseUrl, apiKey),
+		credentials(sandbox.baseUrl, apiKey ?? aliceKey(sandbox)),
 	);
 }
 
@@ -73,6 +78,7 @@ export function requestsTo(env: TriggerEnv, sandbox: FlowGenSandbox): LoggedRequ
 export const WORDS = {
 	documented: { created: 'ready', failed: 'error' },
 	oss: { created: '', failed: 'failed' },
+	agentok: { created: '', failed: 'failed' },
 } as const;
 
 /** Creates chats directly in the sandbox; returns their ids, oldest first. */
