@@ -21,6 +21,8 @@ import {
 export { FLOWGEN_KEYS, FLOWGEN_MARKERS, FLOWGEN_PROMPTS };
 export type { FlowGenContract, FlowGenSandbox };
 export const CONTRACTS: FlowGenContract[] = ['documented', 'oss'];
+/** The two FlowGen contracts and Agentok (whose `updated_at` never moves). */
+export const ALL_CONTRACTS: FlowGenContract[] = ['documented', 'oss', 'agentok'];
 export const TRIGGER = 'flowGenTrigger';
 
 /** Retries off: a failed request fails the poll at once (the tests inject the faults). */
