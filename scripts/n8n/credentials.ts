@@ -3,12 +3,13 @@
  * Their ids are fixed: the workflows in examples/ reference them. To use real Dify or FlowGen
  * accounts, change these credentials in n8n (API key, base URL); the workflows stay as they are.
  */
-import { DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
+import { AGENTOK_KEYS, DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
 
 export const CREDENTIAL_IDS = {
 	difyChat: 'DifySandboxChat0',
 	difyText: 'DifySandboxText0',
 	flowGen: 'FlowGenSandbox00',
+	agentok: 'AgentokSandbox00',
 } as const;
 
 export interface CredentialImport {
@@ -42,6 +43,17 @@ export function sandboxCredentials(
 				baseUrl: sandbox.flowgen.documented.baseUrl,
 				authentication: 'apiKey',
 				apiKey: FLOWGEN_KEYS.apiKey,
+			},
+		},
+		{
+			// The same credential type for Agentok: only the Base URL (with /v1) and the atk_ key differ.
+			id: CREDENTIAL_IDS.agentok,
+			name: 'Agentok (sandbox)',
+			type: 'flowGenApi',
+			data: {
+				baseUrl: sandbox.flowgen.agentok.baseUrl,
+				authentication: 'apiKey',
+				apiKey: AGENTOK_KEYS.apiKey,
 			},
 		},
 	];
