@@ -35,7 +35,12 @@ export async function startReliabilityEnv(): Promise<ReliabilityEnv> {
 	return {
 		sandbox,
 		url: sandbox.url,
-		dify: { server, dify: sandbox.dify, baseUrl: sandbox.difyBaseUrl, close: () => sandbox.close() },
+		dify: {
+			server,
+			dify: sandbox.dify,
+			baseUrl: sandbox.difyBaseUrl,
+			close: () => sandbox.close(),
+		},
 		flowgen: {
 			server,
 			documented: sandbox.flowgen.documented,
@@ -63,8 +68,10 @@ export const ALL_SECRETS: string[] = [
 	...Object.values(DIFY_KEYS),
 	// API keys (fg_...) and access tokens (JWTs); not the user ids in the same object.
 	...Object.values(FLOWGEN_KEYS).filter((v) => v.startsWith('fg_') || v.split('.').length === 3),
-	// Agentok: atk_ keys and access tokens; `bad.jwt.token` is no secret but harmless to include.
-	...Object.values(AGENTOK_KEYS).filter((v) => v.startsWith('atk_') || v.split('.').length === 3),
+	// Agentok: atk_ keys and access tokens (its malformed token is no secret).
+	...Object.values(AGENTOK_KEYS).filter(
+		(v) => v.startsWith('atk_') || (v.split('.').length === 3 && v !== AGENTOK_KEYS.malformedToken),
+	),
 ];
 
 /** The error a run ended with, as a user reads it, plus its item index. */

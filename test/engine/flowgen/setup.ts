@@ -143,7 +143,10 @@ export function collapsedRoutes(env: FlowGenEnv, sandbox: FlowGenSandbox): strin
 }
 
 const SECRETS = [...Object.values(FLOWGEN_KEYS), ...Object.values(AGENTOK_KEYS)].filter(
-	(v) => v.startsWith('fg_') || v.startsWith('atk_') || v.split('.').length === 3,
+	(v) =>
+		v.startsWith('fg_') ||
+		v.startsWith('atk_') ||
+		(v.split('.').length === 3 && v !== AGENTOK_KEYS.malformedToken),
 );
 
 /** Everything a user could see of a run (items, task data, errors) shows no key or token. */
