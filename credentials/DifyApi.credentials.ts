@@ -36,7 +36,7 @@ export class DifyApi implements ICredentialType {
 			default: 'https://api.dify.ai/v1',
 			placeholder: 'https://api.dify.ai/v1',
 			description:
-				'The Service API base URL shown on the app\'s API Access page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http://your-host/v1 (keep the /v1).',
+				"The Service API base URL shown on the app's API Access page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http://your-host/v1 (keep the /v1).",
 		},
 	];
 

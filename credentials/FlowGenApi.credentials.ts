@@ -10,7 +10,7 @@ import type {
 export class FlowGenApi implements ICredentialType {
 	name = 'flowGenApi';
 
-	displayName = 'FlowGen API';
+	displayName = 'FlowGen / Agentok API';
 
 	icon: Icon = { light: 'file:../icons/flowgen.svg', dark: 'file:../icons/flowgen.dark.svg' };
 
@@ -24,8 +24,34 @@ export class FlowGenApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: 'https://api.flowgen.app',
-			placeholder: 'https://api.flowgen.app',
-			description: 'FlowGen API root, without /v1 (self-hosted: for example http://localhost:5004)',
+			placeholder: 'https://api.agentok.ai/v1',
+			description: 'The API root of your FlowGen or Agentok server',
+			hint: 'FlowGen: https://api.flowgen.app (no /v1; self-hosted e.g. http://localhost:5004). Agentok Cloud: https://api.agentok.ai/v1. Self-hosted Agentok: its API address with /v1, e.g. http://localhost:5004/v1.',
+		},
+		{
+			displayName: 'Server',
+			name: 'server',
+			type: 'options',
+			options: [
+				{
+					name: 'Agentok',
+					value: 'agentok',
+					description: "Agentok, FlowGen's successor (cloud or self-hosted)",
+				},
+				{
+					name: 'Detect Automatically',
+					value: 'auto',
+					description: "From the Base URL (Agentok ends in /v1) and the server's first answer",
+				},
+				{
+					name: 'FlowGen',
+					value: 'flowgen',
+					description: 'The FlowGen API or the open-source FlowGen server',
+				},
+			],
+			default: 'auto',
+			description:
+				'Which product answers at the Base URL. Detect Automatically fits almost every setup; choose one when a proxy hides the /v1 of an Agentok server.',
 		},
 		{
 			displayName: 'Authentication',
@@ -35,12 +61,13 @@ export class FlowGenApi implements ICredentialType {
 				{
 					name: 'Access Token',
 					value: 'accessToken',
-					description: 'A FlowGen user access token, sent as Authorization: Bearer',
+					description: 'A FlowGen or Agentok user access token, sent as Authorization: Bearer',
 				},
 				{
 					name: 'API Key (Recommended)',
 					value: 'apiKey',
-					description: 'A FlowGen API key (starts with fg_), sent as X-API-KEY',
+					description:
+						'A FlowGen API key (starts with fg_) or Agentok API key (starts with atk_), sent as X-API-KEY',
 				},
 			],
 			default: 'apiKey',
@@ -52,7 +79,9 @@ export class FlowGenApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Create one in FlowGen under Settings, then API Keys',
+			placeholder: 'fg_... or atk_...',
+			description: 'The API key of your FlowGen or Agentok account',
+			hint: 'FlowGen keys start with fg_, Agentok keys with atk_. Create one under Settings, then API Keys (in FlowGen, or in the Agentok studio at studio.agentok.ai).',
 			displayOptions: { show: { authentication: ['apiKey'] } },
 		},
 		{
@@ -90,7 +119,8 @@ export class FlowGenApi implements ICredentialType {
 		};
 	}
 
-	// GET /chats needs a valid key or token on both the documented and the open-source server.
+	// GET /chats needs a valid key or token on the documented and the open-source FlowGen server
+	// and on Agentok (whose Base URL carries the /v1).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',

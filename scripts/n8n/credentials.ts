@@ -3,7 +3,7 @@
  * Their ids are fixed: the workflows in examples/ reference them. To use real Dify or FlowGen
  * accounts, change these credentials in n8n (API key, base URL); the workflows stay as they are.
  */
-import { DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
+import { AGENTOK_KEYS, DIFY_KEYS, FLOWGEN_KEYS, type Sandbox } from '../../test/sandbox';
 import { KNOWLEDGE_KEYS } from '../../test/sandbox/dify';
 
 export const CREDENTIAL_IDS = {
@@ -11,6 +11,7 @@ export const CREDENTIAL_IDS = {
 	difyText: 'DifySandboxText0',
 	difyKnowledge: 'DifySandboxKnow0',
 	flowGen: 'FlowGenSandbox00',
+	agentok: 'AgentokSandbox00',
 } as const;
 
 export interface CredentialImport {
@@ -50,6 +51,17 @@ export function sandboxCredentials(
 				baseUrl: sandbox.flowgen.documented.baseUrl,
 				authentication: 'apiKey',
 				apiKey: FLOWGEN_KEYS.apiKey,
+			},
+		},
+		{
+			// The same credential type for Agentok: only the Base URL (with /v1) and the atk_ key differ.
+			id: CREDENTIAL_IDS.agentok,
+			name: 'Agentok (sandbox)',
+			type: 'flowGenApi',
+			data: {
+				baseUrl: sandbox.flowgen.agentok.baseUrl,
+				authentication: 'apiKey',
+				apiKey: AGENTOK_KEYS.apiKey,
 			},
 		},
 	];

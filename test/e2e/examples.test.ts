@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { CREDENTIAL_IDS } from '../../scripts/n8n/credentials';
 import { ROOT } from '../../scripts/n8n/lib';
 import { DIFY_KEYS } from '../sandbox';
 import { EXAMPLE_KNOWLEDGE_BASE_ID } from '../sandbox/dify';
@@ -35,6 +36,7 @@ const EXAMPLES = fs
 /** The examples each test below runs. A new example needs a test here. */
 const TESTED = [
 	'dislike-escalation.json',
+	'agentok-start-run.json',
 	'support-reply.json',
 	'scheduled-batch-generation.json',
 	'live-streaming.json',
@@ -49,10 +51,27 @@ describeE2E('real n8n: the example workflows', () => {
 	const workflows = new Map<string, WorkflowJson>();
 	const idOf = (file: string): string => workflows.get(file)!.id!;
 
+	/** human-in-the-loop.json with its two FlowGen nodes on the Agentok credential (one more workflow). */
+	const AGENTOK_LOOP_ID = 'ExAgentokLoop001';
+	const agentokLoop = (): WorkflowJson => {
+		const loop = readExample('human-in-the-loop.json');
+		const nodes = loop.nodes.map((node) =>
+			node.credentials?.flowGenApi
+				? {
+						...node,
+						credentials: {
+							flowGenApi: { id: CREDENTIAL_IDS.agentok, name: 'Agentok (sandbox)' },
+						},
+					}
+				: node,
+		);
+		return { ...loop, id: AGENTOK_LOOP_ID, name: `${loop.name as string} (Agentok)`, nodes };
+	};
+
 	beforeAll(async () => {
 		e2e = await startE2E('examples');
 		for (const file of EXAMPLES) workflows.set(file, readExample(file));
-		await e2e.importWorkflowsCli([...workflows.values()]);
+		await e2e.importWorkflowsCli([...workflows.values(), agentokLoop()]);
 	}, E2E_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -422,6 +441,70 @@ describeE2E('real n8n: the example workflows', () => {
 				expect(await e2e.executions(id)).toHaveLength(1);
 			} finally {
 				await e2e.deactivate(id);
+			}
+		},
+		2 * E2E_TIMEOUT_MS,
+	);
+	it(
+		'agentok-start-run.json + human-in-the-loop.json on the Agentok credential: integer chat id, the trigger fires, the form answer completes the chat',
+		async () => {
+			const ag = e2e.sandbox.flowgen.agentok;
+			await e2e.activate(AGENTOK_LOOP_ID);
+			try {
+				expect(await e2e.executions(AGENTOK_LOOP_ID)).toEqual([]);
+				const started = await e2e.execute(idOf('agentok-start-run.json'));
+				expect(started.run.data.resultData.error).toBeUndefined();
+				const [chat] = started.output('Create Chat');
+				expect(chat).toMatchObject({
+					name: 'Blog post about tides',
+					from_type: 'project',
+					from_project: 1,
+					status: null,
+				});
+				expect(typeof chat.id).toBe('number');
+				const [sent] = started.output('Send Task');
+				expect(sent).toMatchObject({
+					chatId: chat.id,
+					status: 'wait_for_human_input',
+					waited: true,
+					timedOut: false,
+					prompt: PROMPTS.plan,
+				});
+				const chatId = String(chat.id);
+				expect(ag.chat(chatId)?.status).toBe('wait_for_human_input');
+
+				const waiting = await e2e.waitForExecution(
+					AGENTOK_LOOP_ID,
+					(e) => e.status === 'waiting',
+					150_000,
+				);
+				expect(nodeOutput(waiting.data, 'FlowGen Trigger')).toEqual([
+					expect.objectContaining({
+						chatId: chat.id,
+						event: 'waitingForInput',
+						status: 'wait_for_human_input',
+						prompt: PROMPTS.plan,
+					}),
+				]);
+				const [asked] = nodeOutput(waiting.data, 'Ask a Person');
+				const formUrl = asked.answerFormUrl as string;
+				const form = new FormData();
+				form.append('field-0', 'Yes, go ahead');
+				const submitted = await fetch(formUrl, { method: 'POST', body: form });
+				expect(submitted.status).toBe(200);
+				await submitted.text();
+
+				await until(() => ag.chat(chatId)?.status === 'completed', 90_000, 'chat completed');
+				const done = await e2e.waitForExecution(AGENTOK_LOOP_ID, (e) => e.finished, 60_000);
+				expect(done).toMatchObject({ id: waiting.id, status: 'success', finished: true });
+				expect(nodeOutput(done.data, 'Send the Answer')).toEqual([
+					expect.objectContaining({ chatId: chat.id, status: 'completed', waited: true }),
+				]);
+				expect(ag.messagesOf(chatId).map((m) => m.content)).toContain(
+					'Final answer for "Write a short post about tides" (plan approval: Yes, go ahead). TERMINATE',
+				);
+			} finally {
+				await e2e.deactivate(AGENTOK_LOOP_ID);
 			}
 		},
 		2 * E2E_TIMEOUT_MS,

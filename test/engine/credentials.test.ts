@@ -3,7 +3,7 @@
  * with the credential's own `authenticate`), against the sandbox over real sockets.
  */
 import { testCredential } from '../harness';
-import { DIFY_KEYS, FLOWGEN_KEYS, startSandbox, type Sandbox } from '../sandbox';
+import { AGENTOK_KEYS, DIFY_KEYS, FLOWGEN_KEYS, startSandbox, type Sandbox } from '../sandbox';
 
 let sandbox: Sandbox;
 
@@ -42,7 +42,9 @@ describe('Dify API credential', () => {
 		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe('Authorization failed - please check your credentials');
-		expect(sandbox.server.requestsTo('dify')[0].headers.authorization).toBe('Bearer app-notARealKey');
+		expect(sandbox.server.requestsTo('dify')[0].headers.authorization).toBe(
+			'Bearer app-notARealKey',
+		);
 	});
 });
 
@@ -97,5 +99,59 @@ describe.each(['documented', 'oss'] as const)('FlowGen API credential (%s server
 			accessToken: FLOWGEN_KEYS.malformedToken,
 		});
 		expect(result.status).toBe('Error');
+	});
+});
+
+describe('FlowGen API credential (Agentok server)', () => {
+	const baseUrl = () => sandbox.flowgen.agentok.baseUrl;
+
+	test('a right atk_ API key passes against the /v1 Base URL, sent as X-API-KEY only', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			server: 'auto',
+			authentication: 'apiKey',
+			apiKey: AGENTOK_KEYS.apiKey,
+		});
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const [request] = sandbox.server.requestsTo('flowgen');
+		expect([request.method, request.path.endsWith('/agentok/v1/chats')]).toEqual(['GET', true]);
+		expect(request.headers['x-api-key']).toBe(AGENTOK_KEYS.apiKey);
+		expect(request.headers.authorization).toBeUndefined();
+	});
+
+	test('a right access token passes, sent as a bearer token only', async () => {
+		const result = await testCredential('flowGenApi', {
+			baseUrl: `${baseUrl()}/`,
+			authentication: 'accessToken',
+			accessToken: AGENTOK_KEYS.accessToken,
+		});
+		expect(result.status).toBe('OK');
+		const [request] = sandbox.server.requestsTo('flowgen');
+		expect(request.headers.authorization).toBe(`Bearer ${AGENTOK_KEYS.accessToken}`);
+		expect(request.headers['x-api-key']).toBeUndefined();
+	});
+
+	test('a wrong key (401), a token Agentok cannot verify (500) and a Base URL without /v1 (404) fail', async () => {
+		const key = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'apiKey',
+			apiKey: AGENTOK_KEYS.unknownApiKey,
+		});
+		expect(key).toEqual({
+			status: 'Error',
+			message: 'Authorization failed - please check your credentials',
+		});
+		const token = await testCredential('flowGenApi', {
+			baseUrl: baseUrl(),
+			authentication: 'accessToken',
+			accessToken: AGENTOK_KEYS.malformedToken,
+		});
+		expect(token.status).toBe('Error');
+		const noV1 = await testCredential('flowGenApi', {
+			baseUrl: baseUrl().replace(/\/v1$/, ''),
+			authentication: 'apiKey',
+			apiKey: AGENTOK_KEYS.apiKey,
+		});
+		expect(noV1.status).toBe('Error');
 	});
 });

@@ -12,11 +12,11 @@ import type { IDataObject } from 'n8n-workflow';
 import type { RunResult } from '../harness';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { DIFY_KEYS } from '../sandbox/dify';
-import { FLOWGEN_KEYS } from '../sandbox/flowgen';
+import { AGENTOK_KEYS, FLOWGEN_KEYS } from '../sandbox/flowgen';
 import type { DifyEnv } from '../engine/dify/setup';
 import type { FlowGenEnv } from '../engine/flowgen/setup';
 
-export { DIFY_KEYS, FLOWGEN_KEYS };
+export { AGENTOK_KEYS, DIFY_KEYS, FLOWGEN_KEYS };
 
 export interface ReliabilityEnv {
 	sandbox: Sandbox;
@@ -35,11 +35,17 @@ export async function startReliabilityEnv(): Promise<ReliabilityEnv> {
 	return {
 		sandbox,
 		url: sandbox.url,
-		dify: { server, dify: sandbox.dify, baseUrl: sandbox.difyBaseUrl, close: () => sandbox.close() },
+		dify: {
+			server,
+			dify: sandbox.dify,
+			baseUrl: sandbox.difyBaseUrl,
+			close: () => sandbox.close(),
+		},
 		flowgen: {
 			server,
 			documented: sandbox.flowgen.documented,
 			oss: sandbox.flowgen.oss,
+			agentok: sandbox.flowgen.agentok,
 			close: () => sandbox.close(),
 		},
 		close: () => sandbox.close(),
@@ -52,6 +58,7 @@ export function resetEnv(env: ReliabilityEnv): void {
 	env.sandbox.dify.setPingInterval(0);
 	env.sandbox.flowgen.documented.reset();
 	env.sandbox.flowgen.oss.reset();
+	env.sandbox.flowgen.agentok.reset();
 	env.sandbox.server.faults.clear();
 	env.sandbox.server.clearRequests();
 }
@@ -61,6 +68,10 @@ export const ALL_SECRETS: string[] = [
 	...Object.values(DIFY_KEYS),
 	// API keys (fg_...) and access tokens (JWTs); not the user ids in the same object.
 	...Object.values(FLOWGEN_KEYS).filter((v) => v.startsWith('fg_') || v.split('.').length === 3),
+	// Agentok: atk_ keys and access tokens (its malformed token is no secret).
+	...Object.values(AGENTOK_KEYS).filter(
+		(v) => v.startsWith('atk_') || (v.split('.').length === 3 && v !== AGENTOK_KEYS.malformedToken),
+	),
 ];
 
 /** The error a run ended with, as a user reads it, plus its item index. */

@@ -31,7 +31,13 @@ export interface LoggedRequest {
 
 export type Fault =
 	| { type: 'latency'; ms: number }
-	| { type: 'status'; status: number; retryAfter?: number | string; code?: string; message?: string }
+	| {
+			type: 'status';
+			status: number;
+			retryAfter?: number | string;
+			code?: string;
+			message?: string;
+	  }
 	| { type: 'html'; status?: number }
 	/** Destroy the connection: before any byte, or after `afterEvents` SSE events were written. */
 	| { type: 'reset'; afterEvents?: number }
@@ -343,7 +349,8 @@ export class SandboxServer {
 	/** Requests to one service, optionally only one route prefix. */
 	requestsTo(service: Service, routePrefix?: string): LoggedRequest[] {
 		return this.requests.filter(
-			(r) => r.service === service && (routePrefix === undefined || r.route.startsWith(routePrefix)),
+			(r) =>
+				r.service === service && (routePrefix === undefined || r.route.startsWith(routePrefix)),
 		);
 	}
 

@@ -1,6 +1,7 @@
 /**
  * The sandbox services: Dify (under `/v1`) and FlowGen in both contracts (documented under
- * `/flowgen`, the open-source v0.9 server under `/flowgen-oss`) on one loopback server.
+ * `/flowgen`, the open-source v0.9 server under `/flowgen-oss`, Agentok under `/agentok/v1`) on one
+ * loopback server.
  */
 import { SandboxServer, type FaultRule, type RequestContext, Router } from './core';
 import { createDify, type DifySandbox } from './dify';
@@ -8,7 +9,7 @@ import { createFlowGen, type FlowGenSandbox } from './flowgen';
 
 export * from './core';
 export { DIFY_KEYS } from './dify';
-export { FLOWGEN_KEYS } from './flowgen';
+export { AGENTOK_KEYS, FLOWGEN_KEYS } from './flowgen';
 
 export interface Sandbox {
 	server: SandboxServer;
@@ -16,7 +17,7 @@ export interface Sandbox {
 	/** Base URL for the Dify credential, e.g. `http://127.0.0.1:1234/v1`. */
 	difyBaseUrl: string;
 	dify: DifySandbox;
-	flowgen: { documented: FlowGenSandbox; oss: FlowGenSandbox };
+	flowgen: { documented: FlowGenSandbox; oss: FlowGenSandbox; agentok: FlowGenSandbox };
 	close(): Promise<void>;
 }
 
@@ -30,20 +31,23 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 	const dify = createDify(server, '/v1');
 	const documented = createFlowGen(server, { contract: 'documented', mount: '/flowgen' });
 	const oss = createFlowGen(server, { contract: 'oss', mount: '/flowgen-oss' });
+	const agentok = createFlowGen(server, { contract: 'agentok', mount: '/agentok/v1' });
 	registerAdmin(server, () => {
 		dify.reset();
 		documented.reset();
 		oss.reset();
+		agentok.reset();
 	});
 	const url = await server.listen(options);
 	documented.baseUrl = `${url}/flowgen`;
 	oss.baseUrl = `${url}/flowgen-oss`;
+	agentok.baseUrl = `${url}/agentok/v1`;
 	return {
 		server,
 		url,
 		difyBaseUrl: `${url}/v1`,
 		dify,
-		flowgen: { documented, oss },
+		flowgen: { documented, oss, agentok },
 		close: () => server.close(),
 	};
 }

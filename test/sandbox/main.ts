@@ -3,7 +3,7 @@
  * Standalone sandbox (`npm run sandbox`): Dify under /v1 and FlowGen on one loopback port.
  * PORT (default 8787) picks the port; controls over HTTP at /__sandbox/* (see index.ts).
  */
-import { DIFY_KEYS, FLOWGEN_KEYS, startSandbox } from './index';
+import { AGENTOK_KEYS, DIFY_KEYS, FLOWGEN_KEYS, startSandbox } from './index';
 
 async function main(): Promise<void> {
 	const port = process.env.PORT ? Number(process.env.PORT) : 8787;
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
 		`Dify base URL:        ${sandbox.difyBaseUrl}`,
 		`FlowGen (documented): ${sandbox.url}/flowgen`,
 		`FlowGen (oss v0.9):   ${sandbox.url}/flowgen-oss`,
+		`Agentok:              ${sandbox.url}/agentok/v1`,
 		`Controls:             ${sandbox.url}/__sandbox/{faults,requests,reset}`,
 		'',
 		'Dify app keys:',
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
 			([name, key]) =>
 				`  ${name.padEnd(width)}  ${typeof key === 'string' ? key : JSON.stringify(key)}`,
 		),
+		'',
+		'Agentok keys:',
+		...Object.entries(AGENTOK_KEYS).map(([name, key]) => `  ${name.padEnd(width)}  ${key}`),
 		'',
 		'Ctrl+C to stop.',
 	];

@@ -14,12 +14,16 @@ import { LoggerProxy } from 'n8n-workflow';
 
 import { DIFY_KEYS } from '../sandbox/dify/apps';
 import { KNOWLEDGE_KEYS } from '../sandbox/dify/knowledge/state';
-import { FLOWGEN_KEYS } from '../sandbox/flowgen/keys';
+import { AGENTOK_KEYS, FLOWGEN_KEYS } from '../sandbox/flowgen/keys';
 
 export const KNOWN_SECRETS: string[] = [
 	...Object.values(DIFY_KEYS),
 	...Object.values(KNOWLEDGE_KEYS),
 	...Object.values(FLOWGEN_KEYS).filter((v) => v.startsWith('fg_') || v.split('.').length === 3),
+	// Agentok keys and access tokens (its malformed token is no secret).
+	...Object.values(AGENTOK_KEYS).filter(
+		(v) => v.startsWith('atk_') || (v.split('.').length === 3 && v !== AGENTOK_KEYS.malformedToken),
+	),
 ];
 
 type Channel = 'console' | 'stdout' | 'stderr' | 'LoggerProxy';
@@ -64,10 +68,15 @@ beforeEach(() => {
 		const stream = process[name];
 		const original = stream.write;
 		stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-			const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+			const text =
+				typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
 			record(name, text);
 			const out = redact(text);
-			return (original as (...a: unknown[]) => boolean).call(this, out === text ? chunk : out, ...rest);
+			return (original as (...a: unknown[]) => boolean).call(
+				this,
+				out === text ? chunk : out,
+				...rest,
+			);
 		} as typeof stream.write;
 		restore.push(() => (stream.write = original));
 	}
@@ -76,14 +85,12 @@ beforeEach(() => {
 		(typeof LEVELS)[number],
 		(message: string, meta?: object) => void
 	>;
-	const wrap =
-		(level: (typeof LEVELS)[number]) =>
-		(message: string, meta?: object) => {
-			const line = `${level} ${message} ${meta ? safeJson(meta) : ''}`;
-			record('LoggerProxy', line);
-			if (line === redact(line)) previous[level](message, meta);
-			else previous[level](redact(message), { redacted: true });
-		};
+	const wrap = (level: (typeof LEVELS)[number]) => (message: string, meta?: object) => {
+		const line = `${level} ${message} ${meta ? safeJson(meta) : ''}`;
+		record('LoggerProxy', line);
+		if (line === redact(line)) previous[level](message, meta);
+		else previous[level](redact(message), { redacted: true });
+	};
 	LoggerProxy.init({
 		error: wrap('error'),
 		warn: wrap('warn'),

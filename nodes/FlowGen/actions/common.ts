@@ -100,6 +100,21 @@ export const waitOptions: INodeProperties[] = [
 	},
 ];
 
+/** Message: Get Many, Message: Send and Human Input: Send keep or leave out status rows alike. */
+export const includeStatusMessagesOption: INodeProperties = {
+	displayName: 'Include Status Messages',
+	name: 'includeStatusMessages',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to include the status rows FlowGen stores (__STATUS_RUNNING__, __STATUS_WAIT_FOR_HUMAN_INPUT__ with the question, __STATUS_COMPLETED__...). They are flagged with isStatus either way.',
+};
+
+/** The Include Status Messages option (default on). */
+export function readIncludeStatus(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.includeStatusMessages', itemIndex, true) !== false;
+}
+
 export const waitForAgentsField: INodeProperties = {
 	displayName: 'Wait for Agents',
 	name: 'waitForAgents',

@@ -6,9 +6,13 @@
  * So the send is started and not awaited: its promise is kept (with a handler attached, so it can
  * never become an unhandled rejection) while GET /chats/{id} is polled at the user's interval.
  *
- * - The send took effect once a poll shows the chat `running` (when it was not already), or its
- *   `updated` time moved (every status write moves it, so a run that finished between two polls
- *   is seen too).
+ * - The send took effect once a poll shows the chat `running` (when it was not already), another
+ *   status than before, or its `updated` time moved (every status write moves it on FlowGen, so a
+ *   run that finished between two polls is seen too). Agentok never moves `updated_at`: there,
+ *   when the status is the one from before the send, the history tells (one more request per
+ *   poll): a newer marker row of that status (the run stopped for input again, or finished again),
+ *   or, without waiting, any newer row (the server stored the message). The newest message id is
+ *   read once before the send as the baseline.
  * - Waiting ends when the send took effect and the chat is no longer `running`, or at the
  *   Maximum Wait (`timedOut`). Without waiting, it ends once the send took effect or the server
  *   answered the send.
@@ -24,7 +28,13 @@
  */
 import { detachedFromCancel } from '../../shared/cancel';
 import { waitOrCancel } from '../../shared/retry';
-import { normalizeStatus, pendingPrompt } from '../status';
+import { hasFrozenUpdated, isNewerId, newestIdOf, updatedOf } from '../records';
+import {
+	normalizeStatus,
+	parseStatusMarker,
+	pendingPrompt,
+	type NormalizedStatus,
+} from '../status';
 import {
 	abortChat,
 	getChat,
@@ -84,6 +94,12 @@ export async function sendAndWait(
 		timeoutMs: Math.max(options.timeoutMs ?? 0, settings.maxWaitMs + SEND_TIMEOUT_MARGIN_MS),
 	};
 
+	// Agentok: the newest message id before the send, to tell this run's rows from older ones.
+	const frozen = hasFrozenUpdated(before);
+	const baseline = frozen
+		? newestIdOf((await getMessagesIfOffered(ctx, chatId, options)) ?? [])
+		: undefined;
+
 	let sent: SendState;
 	const send = kind === 'message' ? sendMessage : sendHumanInput;
 	const settled = send(ctx, chatId, content, sendOptions).then(
@@ -91,7 +107,8 @@ export async function sendAndWait(
 		(error: unknown) => (sent = { ok: false, error }),
 	);
 
-	const wasRunning = normalizeStatus(before.status) === 'running';
+	const beforeStatus = normalizeStatus(before.status);
+	const wasRunning = beforeStatus === 'running';
 	let chat = before;
 	let tookEffect = false;
 	let timedOut = false;
@@ -119,7 +136,14 @@ export async function sendAndWait(
 			if (!tookEffect) {
 				tookEffect =
 					(status === 'running' && !wasRunning) ||
-					(typeof chat.updated === 'string' && chat.updated !== before.updated);
+					status !== beforeStatus ||
+					(!frozen && updatedOf(chat) !== updatedOf(before));
+			}
+			if (!tookEffect && frozen) {
+				const rows = (await getMessagesIfOffered(ctx, chatId, options)) ?? [];
+				tookEffect =
+					markerAfter(rows, baseline, status) ||
+					(!settings.wait && isNewerId(newestIdOf(rows), baseline));
 			}
 			if (tookEffect && (!settings.wait || status !== 'running')) break;
 			if (!settings.wait && outcome?.ok) {
@@ -148,8 +172,30 @@ export async function sendAndWait(
 	return result;
 }
 
+/** The marker row a run writes on entering `status` (wait or completion), newer than `baseline`. */
+function markerAfter(
+	rows: FlowGenMessage[],
+	baseline: string | undefined,
+	status: NormalizedStatus,
+): boolean {
+	const kind =
+		status === 'waiting_for_input'
+			? 'waitForHumanInput'
+			: status === 'completed' || status === 'failed' || status === 'aborted'
+				? 'completed'
+				: undefined;
+	if (!kind) return false;
+	return rows.some(
+		(row) => parseStatusMarker(row.content)?.kind === kind && isNewerId(row.id, baseline),
+	);
+}
+
 /** Best effort: the execution is cancelled either way, and the abort's outcome changes nothing. */
-async function abortQuietly(ctx: FlowGenContext, chatId: string, options: CallOptions): Promise<void> {
+async function abortQuietly(
+	ctx: FlowGenContext,
+	chatId: string,
+	options: CallOptions,
+): Promise<void> {
 	try {
 		await abortChat(detachedFromCancel(ctx), chatId, {
 			...options,

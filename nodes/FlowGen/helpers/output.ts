@@ -11,17 +11,20 @@ export const HISTORY_UNAVAILABLE_NOTE =
  * The item for a send (Message: Send, Human Input: Send):
  * `chatId, status, normalizedStatus, waited, timedOut` always; when waiting also `prompt`
  * (the question when the chat stopped for input, else null), `historyAvailable` and `messages`
- * (new since the send, status rows flagged; only with history); `note` when something could not
+ * (new since the send, status rows flagged, or left out with Include Status Messages off, as in
+ * Message: Get Many; only with history); `note` when something could not
  * be shown or the wait ran out; and the full `chat`.
  */
 export function sendOutput(
 	chatId: string,
 	result: AgentRunResult,
 	settings: WaitSettings,
+	includeStatus = true,
 ): IDataObject {
 	const { chat } = result;
 	const json: IDataObject = {
-		chatId,
+		// The server's id (Agentok's is an integer), else the one the user gave.
+		chatId: chat.id ?? chatId,
 		status: chat.status,
 		normalizedStatus: normalizeStatus(chat.status),
 		waited: settings.wait,
@@ -31,8 +34,11 @@ export function sendOutput(
 	if (settings.wait) {
 		json.prompt = result.prompt ?? null;
 		json.historyAvailable = result.historyAvailable === true;
-		if (result.newMessages) json.messages = result.newMessages.map(flagStatusMessage);
-		else notes.push(HISTORY_UNAVAILABLE_NOTE);
+		if (result.newMessages) {
+			json.messages = result.newMessages
+				.map(flagStatusMessage)
+				.filter((message) => includeStatus || !message.isStatus);
+		} else notes.push(HISTORY_UNAVAILABLE_NOTE);
 	}
 	if (result.timedOut) {
 		const seconds = Math.round(settings.maxWaitMs / 100) / 10;

@@ -23,9 +23,17 @@
  *    marker id) before reporting it, so an edit of the chat alone does not fire.
  *    The same for `running`/`ready` is not a transition (the open-source server writes `running`
  *    twice for one answer).
- * 5. Anything else: nothing. One transition is reported once, whichever of the selected events
+ * 5. Agentok never moves `updated_at`, so rule 4 cannot see a re-entry there. Instead, a known
+ *    chat of such a server in the same re-enterable, selected state is checked against its history
+ *    every poll: it fires when the latest marker of that state has another id than the one recorded
+ *    (`confirmAgainst`); with no id recorded yet the history only records it (`baselineOnly`).
+ *    A chat first seen in such a state without firing gets its marker recorded the same way.
+ * 6. Anything else: nothing. One transition is reported once, whichever of the selected events
  *    match it (one item, its `event` the most specific one).
+ *
+ * Ids of any JSON type: the state is keyed by the id as text, so `1` and `"1"` are one chat.
  */
+import { createdOf, hasFrozenUpdated, idOf, updatedOf } from '../records';
 import { normalizeStatus, type NormalizedStatus } from '../status';
 import type { FlowGenChat } from '../transport';
 import { STATE_VERSION, chatMap, newestTime, timeOf, type TriggerState } from './state';
@@ -69,6 +77,8 @@ export interface Transition {
 	 * Report the transition only if the latest marker of this state has another id.
 	 */
 	confirmAgainst?: string;
+	/** Read the history only to record the marker id behind the status; report nothing. */
+	baselineOnly?: boolean;
 }
 
 export interface Detection {
@@ -106,6 +116,7 @@ export function detect(
 	const transitions: Transition[] = [];
 	const watermarkMs = timeOf(previous?.watermark);
 
+	/** A chat seen without a transition: when it waits, per the option; on Agentok, a baseline. */
 	const found = (chat: FlowGenChat, status: NormalizedStatus) => {
 		if (
 			status === 'waiting_for_input' &&
@@ -113,13 +124,25 @@ export function detect(
 			events.has('waitingForInput')
 		)
 			transitions.push({ chat, event: 'waitingForInput', previousStatus: null, reason: 'found' });
+		else baseline(chat, status);
+	};
+	const baseline = (chat: FlowGenChat, status: NormalizedStatus) => {
+		const kind = eventKindOf(status);
+		if (hasFrozenUpdated(chat) && REENTERABLE.has(status) && selected(events, kind))
+			transitions.push({
+				chat,
+				event: kind,
+				previousStatus: null,
+				reason: 'found',
+				baselineOnly: true,
+			});
 	};
 
 	for (const chat of watched) {
-		const id = typeof chat.id === 'string' ? chat.id : '';
-		if (!id || chats[id]) continue;
+		const id = idOf(chat.id);
+		if (id === undefined || chats[id]) continue;
 		const raw = typeof chat.status === 'string' ? chat.status : '';
-		const updated = typeof chat.updated === 'string' ? chat.updated : '';
+		const updated = updatedOf(chat) ?? '';
 		const status = normalizeStatus(raw);
 		const kind = eventKindOf(status);
 		const known = previous?.chats[id];
@@ -130,7 +153,7 @@ export function detect(
 			continue;
 		}
 		if (!known) {
-			const createdMs = timeOf(chat.created);
+			const createdMs = timeOf(createdOf(chat));
 			const isNew =
 				Number.isNaN(watermarkMs) || (!Number.isNaN(createdMs) && createdMs >= watermarkMs);
 			if (isNew) {
@@ -144,6 +167,29 @@ export function detect(
 		if (known.s !== raw) {
 			if (selected(events, kind))
 				transitions.push({ chat, event: kind, previousStatus: known.s, reason: 'changed' });
+			continue;
+		}
+		if (hasFrozenUpdated(chat)) {
+			if (REENTERABLE.has(status) && selected(events, kind)) {
+				if (known.m === undefined) {
+					transitions.push({
+						chat,
+						event: kind,
+						previousStatus: known.s,
+						reason: 'reentered',
+						baselineOnly: true,
+					});
+				} else {
+					chats[id].m = known.m;
+					transitions.push({
+						chat,
+						event: kind,
+						previousStatus: known.s,
+						reason: 'reentered',
+						confirmAgainst: known.m,
+					});
+				}
+			}
 			continue;
 		}
 		if (known.u === updated) {
@@ -176,6 +222,6 @@ export function detect(
 
 /** Sort key: the chat's `updated` (chats without a readable one last; the sort is stable). */
 function orderOf(transition: Transition): number {
-	const ms = timeOf(transition.chat.updated);
+	const ms = timeOf(updatedOf(transition.chat));
 	return Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms;
 }

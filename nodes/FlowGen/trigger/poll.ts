@@ -11,6 +11,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { HISTORY_UNAVAILABLE_NOTE } from '../helpers/output';
+import { hasFrozenUpdated, idOf, timeOf, updatedOf } from '../records';
 import {
 	flagStatusMessage,
 	normalizeStatus,
@@ -25,6 +26,7 @@ import {
 	type CallOptions,
 	type FlowGenChat,
 	type FlowGenMessage,
+	type RecordId,
 } from '../transport';
 import { detect, eventKindOf, type EventKind, type Transition } from './detect';
 import { isWatched, readSettings, type TriggerSettings } from './settings';
@@ -84,15 +86,21 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 
 	const items: INodeExecutionData[] = [];
 	for (const transition of transitions) {
-		const id = transition.chat.id;
+		const id = idOf(transition.chat.id)!;
 		const messages = histories.get(id);
 		const unread = !histories.has(id);
 		if (messages) {
 			const marker = markerIdOf(normalizeStatus(transition.chat.status), messages);
-			// The same marker as at the last entry: the chat was edited, it did not re-enter.
-			if (transition.confirmAgainst !== undefined && marker === transition.confirmAgainst) continue;
 			if (marker !== undefined) next.chats[id].m = marker;
 			else delete next.chats[id].m;
+			if (transition.baselineOnly) continue;
+			// The same marker as at the last entry: the chat was edited, it did not re-enter.
+			if (transition.confirmAgainst !== undefined && marker === transition.confirmAgainst) continue;
+		} else if (transition.baselineOnly) {
+			continue;
+		} else if (transition.confirmAgainst !== undefined && hasFrozenUpdated(transition.chat)) {
+			// A re-entry only the history could confirm, and there is none.
+			continue;
 		}
 		const json = eventItem(transition, messages, settings.lastMessages, seenAt);
 		if (unread) json.note = HISTORY_NOT_READ_NOTE;
@@ -119,7 +127,7 @@ async function sample(
 	for (const chat of watched) {
 		const kind = eventKindOf(normalizeStatus(chat.status));
 		if (!events.has('anyChange') && (kind === 'statusChange' || !events.has(kind))) continue;
-		const ms = Date.parse(String(chat.updated ?? '').replace(' ', 'T'));
+		const ms = timeOf(updatedOf(chat));
 		const at = Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 		if (newest === undefined || at >= newestMs) {
 			newest = chat;
@@ -144,7 +152,12 @@ async function sample(
 		reason: 'found',
 	};
 	const histories = await readHistories(ctx, [newest.id], settings.call);
-	const item = eventItem(transition, histories.get(newest.id), settings.lastMessages, seenAt);
+	const item = eventItem(
+		transition,
+		histories.get(idOf(newest.id)!),
+		settings.lastMessages,
+		seenAt,
+	);
 	item.transition = 'sample';
 	return [[{ json: item }]];
 }
@@ -162,23 +175,24 @@ const SAMPLE_WORDS: Record<Exclude<EventKind, 'statusChange'>, string> = {
  */
 async function readHistories(
 	ctx: IPollFunctions,
-	chatIds: string[],
+	chatIds: RecordId[],
 	call: CallOptions,
 ): Promise<Map<string, FlowGenMessage[] | undefined>> {
+	/** Keyed by the id as text. */
 	const out = new Map<string, FlowGenMessage[] | undefined>();
 	if (chatIds.length === 0) return out;
 	const first = await getMessagesIfOffered(ctx, chatIds[0], call);
-	out.set(chatIds[0], first);
+	out.set(String(chatIds[0]), first);
 	const rest = chatIds.slice(1);
 	if (first === undefined) {
-		for (const id of rest) out.set(id, undefined);
+		for (const id of rest) out.set(String(id), undefined);
 		return out;
 	}
 	let next = 0;
 	const worker = async () => {
 		while (next < rest.length) {
 			const id = rest[next++];
-			out.set(id, await getMessagesIfOffered(ctx, id, call));
+			out.set(String(id), await getMessagesIfOffered(ctx, id, call));
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(HISTORY_CONCURRENCY, rest.length) }, worker));
@@ -195,10 +209,7 @@ function markerIdOf(status: NormalizedStatus, messages: FlowGenMessage[]): strin
 				: undefined;
 	if (!kind) return undefined;
 	for (let i = messages.length - 1; i >= 0; i--) {
-		if (parseStatusMarker(messages[i].content)?.kind === kind) {
-			const id = messages[i].id;
-			return typeof id === 'string' && id !== '' ? id : undefined;
-		}
+		if (parseStatusMarker(messages[i].content)?.kind === kind) return idOf(messages[i].id);
 	}
 	return undefined;
 }
@@ -226,7 +237,7 @@ function eventItem(
 		previousStatus,
 		previousNormalizedStatus: previousStatus === null ? null : normalizeStatus(previousStatus),
 		seenAt,
-		updated: chat.updated ?? null,
+		updated: updatedOf(chat) ?? null,
 		prompt: messages && status === 'waiting_for_input' ? (pendingPrompt(messages) ?? null) : null,
 		historyAvailable: messages !== undefined,
 	};

@@ -2,6 +2,7 @@
 import type { IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { idOf } from '../records';
 import type { CallOptions, FlowGenChat } from '../transport';
 import { EVENT_CHOICES, type EventChoice } from './detect';
 
@@ -125,8 +126,9 @@ function parseChatIds(ctx: IPollFunctions, value: unknown): ReadonlySet<string> 
 
 /** Whether a listed chat passes the filters. */
 export function isWatched(settings: TriggerSettings, chat: FlowGenChat): boolean {
-	if (typeof chat.id !== 'string' || chat.id === '') return false;
-	if (settings.chatIds.size > 0 && !settings.chatIds.has(chat.id)) return false;
+	const id = idOf(chat.id);
+	if (id === undefined) return false;
+	if (settings.chatIds.size > 0 && !settings.chatIds.has(id)) return false;
 	if (settings.nameContains) {
 		const name = typeof chat.name === 'string' ? chat.name.toLowerCase() : '';
 		if (!name.includes(settings.nameContains)) return false;

@@ -14,7 +14,8 @@
  * ```
  *
  * - `chats`: one entry per chat the trigger watches (those that pass its filters) as of the last
- *   good poll: `s` the raw status, `u` the chat's `updated`, `m` (when known) the id of the status
+ *   good poll, keyed by the chat id as text (Agentok's integer `1` is `"1"`): `s` the raw status
+ *   (Agentok's `null` is `""`), `u` the chat's `updated` (Agentok: `updated_at`, which never moves), `m` (when known) the id of the status
  *   marker message behind the current status (the wait or completion marker). Chats that left the
  *   list (deleted, or no longer matching) are not carried over, so the state stays as small as the
  *   set of watched chats.
@@ -22,6 +23,8 @@
  *   clock. A chat seen for the first time and created at or after it is new since the last poll.
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import { createdOf, timeOf, updatedOf, type RecordTimes } from '../records';
 
 export const STATE_VERSION = 1;
 
@@ -82,20 +85,14 @@ export function writeState(staticData: IDataObject, next: TriggerState): boolean
 	return true;
 }
 
-/** A server timestamp (`2024-01-08 10:20:30.123Z` or ISO) in ms; NaN when unreadable. */
-export function timeOf(value: unknown): number {
-	if (typeof value !== 'string' || value === '') return Number.NaN;
-	return Date.parse(value.includes('T') ? value : value.replace(' ', 'T'));
-}
+export { timeOf };
 
-/** The newest of the chats' `created`/`updated` values, as written by the server. */
-export function newestTime(
-	chats: Array<{ created?: unknown; updated?: unknown }>,
-): string | undefined {
+/** The newest of the chats' `created`/`updated` values (Agentok: `*_at`), as written by the server. */
+export function newestTime(chats: RecordTimes[]): string | undefined {
 	let best: string | undefined;
 	let bestMs = Number.NEGATIVE_INFINITY;
 	for (const chat of chats) {
-		for (const value of [chat.created, chat.updated]) {
+		for (const value of [createdOf(chat), updatedOf(chat)]) {
 			const ms = timeOf(value);
 			if (!Number.isNaN(ms) && ms > bestMs) {
 				bestMs = ms;

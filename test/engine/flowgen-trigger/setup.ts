@@ -10,6 +10,7 @@ import { pollRunner, type PollRunner } from '../../harness';
 import { resetFlowGen, startFlowGen, type FlowGenEnv } from '../flowgen/setup';
 import type { LoggedRequest } from '../../sandbox/core';
 import {
+	AGENTOK_KEYS,
 	FLOWGEN_KEYS,
 	FLOWGEN_MARKERS,
 	FLOWGEN_PROMPTS,
@@ -20,6 +21,8 @@ import {
 export { FLOWGEN_KEYS, FLOWGEN_MARKERS, FLOWGEN_PROMPTS };
 export type { FlowGenContract, FlowGenSandbox };
 export const CONTRACTS: FlowGenContract[] = ['documented', 'oss'];
+/** The two FlowGen contracts and Agentok (whose `updated_at` never moves). */
+export const ALL_CONTRACTS: FlowGenContract[] = ['documented', 'oss', 'agentok'];
 export const TRIGGER = 'flowGenTrigger';
 
 /** Retries off: a failed request fails the poll at once (the tests inject the faults). */
@@ -34,6 +37,10 @@ export function credentials(baseUrl: string, apiKey: string = FLOWGEN_KEYS.apiKe
 	return { flowGenApi: { baseUrl, authentication: 'apiKey', apiKey } };
 }
 
+/** Alice's key for the sandbox's contract. */
+export const aliceKey = (sandbox: FlowGenSandbox): string =>
+	sandbox.contract === 'agentok' ? AGENTOK_KEYS.apiKey : FLOWGEN_KEYS.apiKey;
+
 /** A poll runner for the trigger against one contract. */
 export async function triggerOn(
 	sandbox: FlowGenSandbox,
@@ -47,7 +54,7 @@ export async function triggerOn(
 			...parameters,
 			options: { ...NO_RETRY, ...((parameters.options as IDataObject) ?? {}) },
 		},
-		credentials(sandbox.baseUrl, apiKey),
+		credentials(sandbox.baseUrl, apiKey ?? aliceKey(sandbox)),
 	);
 }
 
@@ -73,6 +80,7 @@ export function requestsTo(env: TriggerEnv, sandbox: FlowGenSandbox): LoggedRequ
 export const WORDS = {
 	documented: { created: 'ready', failed: 'error' },
 	oss: { created: '', failed: 'failed' },
+	agentok: { created: '', failed: 'failed' },
 } as const;
 
 /** Creates chats directly in the sandbox; returns their ids, oldest first. */

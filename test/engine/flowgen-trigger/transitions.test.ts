@@ -354,7 +354,8 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 			{
 				name: 'reset',
 				add: () => env.server.faults.add({ match: { route: '/chats' }, fault: { type: 'reset' } }),
-				message: /^FlowGen: the connection to 127\.0\.0\.1:\d+ was reset before the answer was complete\.$/,
+				message:
+					/^FlowGen: the connection to 127\.0\.0\.1:\d+ was reset before the answer was complete\.$/,
 			},
 		];
 		if (history) {

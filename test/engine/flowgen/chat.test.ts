@@ -132,7 +132,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		test.each([
 			[{ name: '={{ $json.missing ?? "" }}' }, '"Name" is empty'],
 			[{ name: '={{ "   " }}' }, '"Name" is empty'],
-			[{ flowId: '={{ "" }}' }, '"Flow ID" is empty'],
+			[{ flowId: '={{ "" }}' }, '"Flow / Project ID" is empty'],
 		])('bad input %j fails before any request: %s', async (override, message) => {
 			const result = await runFlowGen(fg(), {
 				resource: 'chat',

@@ -327,7 +327,7 @@ test('a Base URL with /v1 (not FlowGen): 404 worded to fix the Base URL', async 
 	});
 	expect(errorOf(result)).toEqual({
 		message:
-			'FlowGen: the server has no GET /chats route (404 Not Found). Check the Base URL in the credential: the FlowGen API root, without /v1 or any other path.',
+			"FlowGen: the server has no GET /chats route (404 Not Found). Check the Base URL in the credential: Agentok's API root ends in /v1 (https://api.agentok.ai/v1), so check the address before it; FlowGen's has no /v1 (https://api.flowgen.app), so remove it for FlowGen.",
 		description: 'HTTP 404 | Server: Not Found',
 		httpCode: '404',
 	});

@@ -17,6 +17,9 @@ import {
 import type { CredentialsByType } from '../../harness/credentials';
 import { SandboxServer, type LoggedRequest } from '../../sandbox/core';
 import {
+	AGENTOK_KEYS,
+	AGENTOK_PROJECTS,
+	AGENTOK_TEMPLATES,
 	createFlowGen,
 	FLOWGEN_FLOWS,
 	FLOWGEN_KEYS,
@@ -26,7 +29,15 @@ import {
 	type FlowGenSandbox,
 } from '../../sandbox/flowgen';
 
-export { FLOWGEN_FLOWS, FLOWGEN_KEYS, FLOWGEN_PROMPTS, FLOWGEN_TEMPLATES };
+export {
+	AGENTOK_KEYS,
+	AGENTOK_PROJECTS,
+	AGENTOK_TEMPLATES,
+	FLOWGEN_FLOWS,
+	FLOWGEN_KEYS,
+	FLOWGEN_PROMPTS,
+	FLOWGEN_TEMPLATES,
+};
 export type { FlowGenContract };
 export const NODE = 'FlowGen';
 export const CONTRACTS: FlowGenContract[] = ['documented', 'oss'];
@@ -38,6 +49,7 @@ export interface FlowGenEnv {
 	server: SandboxServer;
 	documented: FlowGenSandbox;
 	oss: FlowGenSandbox;
+	agentok: FlowGenSandbox;
 	close(): Promise<void>;
 }
 
@@ -45,15 +57,18 @@ export async function startFlowGen(): Promise<FlowGenEnv> {
 	const server = new SandboxServer();
 	const documented = createFlowGen(server, { contract: 'documented', mount: '/flowgen' });
 	const oss = createFlowGen(server, { contract: 'oss', mount: '/flowgen-oss' });
+	const agentok = createFlowGen(server, { contract: 'agentok', mount: '/agentok/v1' });
 	const url = await server.listen();
 	documented.baseUrl = `${url}/flowgen`;
 	oss.baseUrl = `${url}/flowgen-oss`;
-	return { server, documented, oss, close: () => server.close() };
+	agentok.baseUrl = `${url}/agentok/v1`;
+	return { server, documented, oss, agentok, close: () => server.close() };
 }
 
 export function resetFlowGen(env: FlowGenEnv): void {
 	env.documented.reset();
 	env.oss.reset();
+	env.agentok.reset();
 	env.server.faults.clear();
 	env.server.clearRequests();
 }
@@ -62,6 +77,11 @@ export type Auth = { method: 'apiKey'; key: string } | { method: 'accessToken'; 
 
 export const ALICE_KEY: Auth = { method: 'apiKey', key: FLOWGEN_KEYS.apiKey };
 export const ALICE_TOKEN: Auth = { method: 'accessToken', token: FLOWGEN_KEYS.accessToken };
+export const AGENTOK_ALICE_KEY: Auth = { method: 'apiKey', key: AGENTOK_KEYS.apiKey };
+
+/** Alice's API key for the sandbox's contract (Agentok keys start with `atk_`). */
+export const aliceKeyFor = (sandbox: FlowGenSandbox): Auth =>
+	sandbox.contract === 'agentok' ? AGENTOK_ALICE_KEY : ALICE_KEY;
 
 export function credentials(baseUrl: string, auth: Auth = ALICE_KEY): CredentialsByType {
 	return {
@@ -91,7 +111,7 @@ export async function runFlowGen(
 	return await runWorkflow({
 		...options,
 		workflow,
-		credentials: credentials(sandbox.baseUrl, options.auth),
+		credentials: credentials(sandbox.baseUrl, options.auth ?? aliceKeyFor(sandbox)),
 	});
 }
 
@@ -122,8 +142,11 @@ export function collapsedRoutes(env: FlowGenEnv, sandbox: FlowGenSandbox): strin
 	return out;
 }
 
-const SECRETS = Object.values(FLOWGEN_KEYS).filter(
-	(v) => v.startsWith('fg_') || v.split('.').length === 3,
+const SECRETS = [...Object.values(FLOWGEN_KEYS), ...Object.values(AGENTOK_KEYS)].filter(
+	(v) =>
+		v.startsWith('fg_') ||
+		v.startsWith('atk_') ||
+		(v.split('.').length === 3 && v !== AGENTOK_KEYS.malformedToken),
 );
 
 /** Everything a user could see of a run (items, task data, errors) shows no key or token. */
@@ -156,7 +179,7 @@ export function errorOf(result: RunResult): {
 export async function searchChats(
 	sandbox: FlowGenSandbox,
 	filter?: string,
-	auth: Auth = ALICE_KEY,
+	auth: Auth = aliceKeyFor(sandbox),
 ): Promise<unknown> {
 	const pkg = await loadPackage();
 	const parameters = {
@@ -183,6 +206,7 @@ export async function searchChats(
 export const WORDS = {
 	documented: { created: 'ready', failed: 'error' },
 	oss: { created: '', failed: 'failed' },
+	agentok: { created: null, failed: 'failed' },
 } as const;
 
 /** Creates a chat on a flow directly in the sandbox (no HTTP) and returns its id. */

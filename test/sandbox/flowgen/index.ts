@@ -1,20 +1,31 @@
 /**
- * The FlowGen half of the sandbox: FlowGen's REST API in two contracts, `documented` (the API
- * guide) and `oss` (the open-source v0.9.0 server, `98868b9`), with scripted multi-agent runs.
- * See routes.ts for the per-contract behaviour and the choices made where the guide is silent.
+ * The FlowGen half of the sandbox: FlowGen's REST API in three contracts, `documented` (the API
+ * guide), `oss` (the open-source v0.9.0 server, `98868b9`) and `agentok` (FlowGen's successor,
+ * dustland/agentok `6b7133c`, mounted under `/v1`), with scripted multi-agent runs.
+ * See routes.ts and agentok.ts for the per-contract behaviour and the choices made where the
+ * references are silent.
  */
 import type { RequestContext, SandboxServer } from '../core';
 import { Router } from '../core';
 import { detail, faultBody } from './errors';
 import { credentialOf } from './keys';
+import { registerAgentokRoutes } from './agentok';
 import { registerRoutes } from './routes';
 import { FlowGenState, type Contract, type SeedChatsOptions } from './service';
 import type { Chat, Message } from './store';
 
-export { FLOWGEN_KEYS, FLOWGEN_USERS } from './keys';
+export { AGENTOK_KEYS, AGENTOK_USERS, FLOWGEN_KEYS, FLOWGEN_USERS } from './keys';
+export {
+	presentChat as agentokChat,
+	presentMessage as agentokMessage,
+	type AgentokChat,
+	type AgentokMessage,
+} from './agentok';
 export {
 	AGENTS as FLOWGEN_AGENTS,
 	FAILURE_STDERR as FLOWGEN_FAILURE_STDERR,
+	AGENTOK_PROJECTS,
+	AGENTOK_TEMPLATES,
 	FLOWGEN_FLOWS,
 	FLOWGEN_TEMPLATES,
 	MARKERS as FLOWGEN_MARKERS,
@@ -73,7 +84,8 @@ export function createFlowGen(
 ): FlowGenSandbox {
 	const state = new FlowGenState(opts.contract);
 	const router = new Router('flowgen', opts.mount);
-	registerRoutes(router, state);
+	if (opts.contract === 'agentok') registerAgentokRoutes(router, state);
+	else registerRoutes(router, state);
 
 	server.register({
 		router,
@@ -88,6 +100,17 @@ export function createFlowGen(
 			detail(ctx, 405, 'Method Not Allowed', allow ? { Allow: allow } : {});
 		},
 	});
+
+	// Agentok mounts its app under /v1: anything else below its root is 404 (transcript-routes.txt).
+	if (opts.contract === 'agentok' && opts.mount.endsWith('/v1')) {
+		server.register({
+			router: new Router('flowgen', opts.mount.slice(0, -'/v1'.length)),
+			keyOf: credentialOf,
+			errorBody: faultBody,
+			notFound: (ctx) => detail(ctx, 404, 'Not Found'),
+			methodNotAllowed: (ctx) => detail(ctx, 404, 'Not Found'),
+		});
+	}
 
 	return {
 		contract: opts.contract,

@@ -133,3 +133,77 @@ export function authenticate(req: http.IncomingMessage): AuthResult {
 	// Unknown key: `items[0]` raises IndexError on the real server.
 	return user ? { ok: true, user } : { ok: false, reason: 'crash' };
 }
+
+// ----- Agentok ---------------------------------------------------------------------------------
+
+/** Agentok users: Supabase auth ids are UUIDs (transcript-routes.txt shows `user_id`). */
+export const AGENTOK_USERS = {
+	alice: {
+		id: '11111111-1111-4111-8111-111111111111',
+		name: 'Alice Sandbox',
+		email: 'alice@sandbox.test',
+	},
+	bob: {
+		id: '22222222-2222-4222-8222-222222222222',
+		name: 'Bob Sandbox',
+		email: 'bob@sandbox.test',
+	},
+} satisfies Record<string, FlowGenUser>;
+
+/** `atk_` + 43 URL-safe characters (agentok-api.md "Base URL and auth"); deterministic here. */
+function agentokKey(seed: string): string {
+	return 'atk_' + b64url(createHash('sha256').update(seed).digest());
+}
+
+/** A Supabase-style access token (JWT-shaped); the sandbox knows it by its whole text, as GoTrue does. */
+function supabaseToken(userId: string): string {
+	const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+	const payload = b64url(JSON.stringify({ sub: userId, role: 'authenticated', exp: 4102444800 }));
+	const signature = b64url(createHash('sha256').update(`agentok-sandbox:${userId}`).digest());
+	return `${header}.${payload}.${signature}`;
+}
+
+export const AGENTOK_KEYS = {
+	/** Alice's API key (sent as `X-API-Key`; the header name is case-insensitive). */
+	apiKey: agentokKey('agentok-sandbox:alice:key-1'),
+	otherApiKey: agentokKey('agentok-sandbox:bob:key-1'),
+	/** Well-formed but unknown: 401 `An error occurred during authentication`. */
+	unknownApiKey: agentokKey('agentok-sandbox:nobody'),
+	accessToken: supabaseToken(AGENTOK_USERS.alice.id),
+	otherAccessToken: supabaseToken(AGENTOK_USERS.bob.id),
+	/** A token GoTrue does not accept: 500 text/plain (transcript-routes.txt, `bad.jwt.token`). */
+	malformedToken: 'bad.jwt.token',
+	userId: AGENTOK_USERS.alice.id,
+	otherUserId: AGENTOK_USERS.bob.id,
+} as const;
+
+const AGENTOK_API_KEYS = new Map<string, FlowGenUser>([
+	[AGENTOK_KEYS.apiKey, AGENTOK_USERS.alice],
+	[AGENTOK_KEYS.otherApiKey, AGENTOK_USERS.bob],
+]);
+const AGENTOK_TOKENS = new Map<string, FlowGenUser>([
+	[AGENTOK_KEYS.accessToken, AGENTOK_USERS.alice],
+	[AGENTOK_KEYS.otherAccessToken, AGENTOK_USERS.bob],
+]);
+
+export type AgentokAuth =
+	| { ok: true; user: FlowGenUser }
+	/** `none`: 401 no credentials; `unknown`: 401 unknown key; `crash`: 500 text/plain. */
+	| { ok: false; reason: 'none' | 'unknown' | 'crash' };
+
+/**
+ * Agentok's `get_current_user` as transcript-routes.txt shows it: a bearer token is checked with
+ * GoTrue (one it does not accept raises outside the JSON handlers: 500); else the API key.
+ * Bearer first when both are sent: a sandbox choice, the same as the FlowGen contracts.
+ */
+export function authenticateAgentok(req: http.IncomingMessage): AgentokAuth {
+	const token = bearerOf(req);
+	if (token !== undefined) {
+		const user = AGENTOK_TOKENS.get(token);
+		return user ? { ok: true, user } : { ok: false, reason: 'crash' };
+	}
+	const key = apiKeyOf(req);
+	if (key === undefined) return { ok: false, reason: 'none' };
+	const user = AGENTOK_API_KEYS.get(key);
+	return user ? { ok: true, user } : { ok: false, reason: 'unknown' };
+}

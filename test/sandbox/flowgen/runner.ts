@@ -13,6 +13,11 @@ export interface RunHost {
 	setStatus(status: 'running' | 'wait_for_human_input' | 'completed' | 'failed' | 'aborted'): void;
 	/** The process is gone (called before its final status is written). */
 	exited(): void;
+	/**
+	 * Whether a human reply is stored again as the agent's turn (AutoGen's print, FlowGen). Agentok
+	 * stores only the user row and the received marker (transcript-run.txt, rows 6-8).
+	 */
+	echoInput?: boolean;
 }
 
 export class Run {
@@ -126,7 +131,7 @@ export class Run {
 				ctx.inputs.push(line);
 				// AutoGen: `exit` ends the conversation (rc 0); an empty line means auto-reply (no human turn).
 				if (line.trim() === 'exit') break;
-				if (line !== '') {
+				if (line !== '' && this.host.echoInput !== false) {
 					await this.pause();
 					if (this.killed) break;
 					this.host.emit({ sender: step.sender, receiver: step.receiver, content: line });

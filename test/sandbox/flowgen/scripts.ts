@@ -20,6 +20,21 @@ export const FLOWGEN_TEMPLATES = {
 	askOnce: 'tmplaskonce0001',
 } as const;
 
+/**
+ * Agentok's seeded projects and templates: integer ids (Supabase `bigint`), one per FlowGen flow,
+ * running the same scripts. Nothing checks that the project belongs to the caller.
+ */
+export const AGENTOK_PROJECTS = { askOnce: 1, askTwice: 2, noHuman: 3, fails: 4 } as const;
+export const AGENTOK_TEMPLATES = { askOnce: 7 } as const;
+
+/** The Agentok project that runs the same script as a FlowGen flow id (for shared test seeds). */
+export function projectOfFlow(flowId: string): number | undefined {
+	const key = (Object.keys(FLOWGEN_FLOWS) as Array<keyof typeof FLOWGEN_FLOWS>).find(
+		(k) => FLOWGEN_FLOWS[k] === flowId,
+	);
+	return key ? AGENTOK_PROJECTS[key] : undefined;
+}
+
 /** Status markers, as the real server stores them in message rows. */
 export const MARKERS = {
 	running: '__STATUS_RUNNING__',
@@ -129,6 +144,24 @@ export const TEMPLATES = new Map<string, FlowRecord>([
 	],
 ]);
 
+export const PROJECTS = new Map<string, FlowRecord>(
+	(Object.keys(AGENTOK_PROJECTS) as Array<keyof typeof AGENTOK_PROJECTS>).map((k) => [
+		String(AGENTOK_PROJECTS[k]),
+		{ id: String(AGENTOK_PROJECTS[k]), name: `Sandbox project ${k}`, script: SCRIPTS[k] },
+	]),
+);
+
+export const AGENTOK_TEMPLATE_RECORDS = new Map<string, FlowRecord>([
+	[
+		String(AGENTOK_TEMPLATES.askOnce),
+		{
+			id: String(AGENTOK_TEMPLATES.askOnce),
+			name: 'Sandbox template askOnce',
+			script: SCRIPTS.askOnce,
+		},
+	],
+]);
+
 /** The script a chat runs, from its source; undefined when the source does not resolve. */
 export function scriptFor(chat: {
 	from_type: string;
@@ -136,5 +169,7 @@ export function scriptFor(chat: {
 	from_template: string;
 }): Step[] | undefined {
 	if (chat.from_type === 'flow') return FLOWS.get(chat.from_flow)?.script;
-	return TEMPLATES.get(chat.from_template)?.script;
+	if (chat.from_type === 'project') return PROJECTS.get(chat.from_flow)?.script;
+	return (TEMPLATES.get(chat.from_template) ?? AGENTOK_TEMPLATE_RECORDS.get(chat.from_template))
+		?.script;
 }

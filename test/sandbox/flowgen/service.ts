@@ -3,11 +3,11 @@
  * State and runs of one FlowGen contract, plus the inspection and control API tests use.
  */
 import { Run } from './runner';
-import { MARKERS, PROMPTS, FLOWGEN_FLOWS, type Step } from './scripts';
-import { Store, type Chat, type Message } from './store';
-import { FLOWGEN_USERS } from './keys';
+import { MARKERS, PROMPTS, FLOWGEN_FLOWS, projectOfFlow, type Step } from './scripts';
+import { isoMicros, Store, type Chat, type Message } from './store';
+import { AGENTOK_USERS, FLOWGEN_USERS } from './keys';
 
-export type Contract = 'documented' | 'oss';
+export type Contract = 'documented' | 'oss' | 'agentok';
 
 export const DEFAULT_STEP_DELAY_MS = 20;
 
@@ -15,14 +15,16 @@ export const DEFAULT_STEP_DELAY_MS = 20;
 export const STATUS_WORDS = {
 	documented: { created: 'ready', failed: 'error' },
 	oss: { created: '', failed: 'failed' },
+	// Agentok: a new chat's status is null (kept as '' here, answered as null by agentok.ts).
+	agentok: { created: '', failed: 'failed' },
 } as const;
 
 export interface SeedChatsOptions {
-	/** Owner user id (default: the user of `FLOWGEN_KEYS.apiKey`). */
+	/** Owner user id (default: the user of `FLOWGEN_KEYS.apiKey`, on Agentok `AGENTOK_KEYS.apiKey`). */
 	owner?: string;
 	/** Status of every seeded chat (default: the contract's new-chat status). */
 	status?: string;
-	/** Source flow (default: `FLOWGEN_FLOWS.askOnce`). */
+	/** Source flow (default: `FLOWGEN_FLOWS.askOnce`; on Agentok the project running its script). */
 	flow?: string;
 	/** Chat name (default: `Seeded chat <i>`, i from 1). */
 	name?: (i: number) => string;
@@ -33,11 +35,18 @@ export interface SeedChatsOptions {
 }
 
 export class FlowGenState {
-	readonly store = new Store();
+	readonly store: Store;
 	readonly runs = new Map<string, Run>();
 	stepDelayMs = DEFAULT_STEP_DELAY_MS;
 
-	constructor(readonly contract: Contract) {}
+	constructor(readonly contract: Contract) {
+		// Agentok (Supabase): serial ids, ISO times, and `updated_at` never written after insert
+		// (agentok-api.md "Shapes"; transcript-run.txt shows it frozen through a whole run).
+		this.store =
+			contract === 'agentok'
+				? new Store({ serialIds: true, frozenUpdated: true, time: isoMicros })
+				: new Store();
+	}
 
 	get words() {
 		return STATUS_WORDS[this.contract];
@@ -52,7 +61,7 @@ export class FlowGenState {
 
 	createChat(fields: {
 		name: string;
-		from_type: 'flow' | 'template';
+		from_type: 'flow' | 'project' | 'template';
 		from_flow?: string | null;
 		from_template?: string | null;
 		owner: string;
@@ -87,7 +96,9 @@ export class FlowGenState {
 		const old = this.runs.get(chat.id);
 		if (old) await old.terminate();
 		this.store.setStatus(chat.id, 'running');
-		this.store.addMessage({ content: MARKERS.running, chat: chat.id, type: 'assistant', owner });
+		// Agentok no longer writes `__STATUS_RUNNING__` rows (agentok-api.md; transcript-run.txt).
+		if (this.contract !== 'agentok')
+			this.store.addMessage({ content: MARKERS.running, chat: chat.id, type: 'assistant', owner });
 		const run: Run = new Run(
 			{
 				stepDelay: () => this.stepDelayMs,
@@ -100,6 +111,7 @@ export class FlowGenState {
 				exited: () => {
 					if (this.runs.get(chat.id) === run) this.runs.delete(chat.id);
 				},
+				echoInput: this.contract !== 'agentok',
 			},
 			script,
 			content,
@@ -146,12 +158,15 @@ export class FlowGenState {
 		const stepMs = opts.stepMs ?? 1;
 		const start = opts.startMs ?? Date.now() - n * stepMs;
 		const out: Chat[] = [];
+		const agentok = this.contract === 'agentok';
+		const flow = opts.flow ?? FLOWGEN_FLOWS.askOnce;
 		for (let i = 0; i < n; i++) {
 			const chat = this.createChat({
 				name: opts.name ? opts.name(i + 1) : `Seeded chat ${i + 1}`,
-				from_type: 'flow',
-				from_flow: opts.flow ?? FLOWGEN_FLOWS.askOnce,
-				owner: opts.owner ?? FLOWGEN_USERS.alice.id,
+				from_type: agentok ? 'project' : 'flow',
+				// Agentok: the project that runs the flow's script (or the value as given).
+				from_flow: agentok ? String(projectOfFlow(flow) ?? flow) : flow,
+				owner: opts.owner ?? (agentok ? AGENTOK_USERS.alice.id : FLOWGEN_USERS.alice.id),
 				status: opts.status,
 				createdMs: start + i * stepMs,
 			});

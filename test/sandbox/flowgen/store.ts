@@ -1,12 +1,15 @@
 /**
  * FlowGen's PocketBase state: chats and messages, PocketBase ids and timestamps (flowgen-api.md §3).
+ * The Agentok contract keeps the same records with Supabase traits instead (`StoreTraits`):
+ * serial integer ids (kept here as their decimal text), ISO times and an `updated` that never moves.
  */
 import { randomBytes } from 'node:crypto';
 
 /** A chat record exactly as the API emits it (field order matters). */
 export interface Chat {
 	name: string;
-	from_type: 'flow' | 'template';
+	/** `project` on Agentok, whose `from_project` is kept in `from_flow`. */
+	from_type: 'flow' | 'project' | 'template';
 	from_flow: string;
 	from_template: string;
 	owner: string;
@@ -48,9 +51,30 @@ export function parsePbTime(value: string): number {
 	return Date.parse(value.replace(' ', 'T'));
 }
 
+/** Supabase's `timestamptz` as PostgREST writes it: `2026-12-01T12:16:08.664285+00:00`. */
+export function isoMicros(ms: number = Date.now()): string {
+	return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+}
+
+/** How a contract's database fills ids and times. */
+export interface StoreTraits {
+	/** Serial integer ids 1, 2, 3... per table (Supabase `bigint` identity), else PocketBase ids. */
+	serialIds: boolean;
+	/** Status writes leave `updated` alone (Agentok: only `status` is written). */
+	frozenUpdated: boolean;
+	time: (ms: number) => string;
+}
+
+const POCKETBASE: StoreTraits = { serialIds: false, frozenUpdated: false, time: pbTime };
+
 type StatusListener = (chat: Chat) => void;
 
 export class Store {
+	private nextChatId = 1;
+	private nextMessageId = 1;
+
+	constructor(private readonly traits: StoreTraits = POCKETBASE) {}
+
 	private chats = new Map<string, Chat>();
 	private messages: Message[] = [];
 	/** Last `updated` per chat in ms, so every status write moves `updated` forward. */
@@ -64,6 +88,8 @@ export class Store {
 		this.history.clear();
 		this.messages = [];
 		this.lastUpdate.clear();
+		this.nextChatId = 1;
+		this.nextMessageId = 1;
 	}
 
 	/** All chats in creation (insertion) order, PocketBase's default list order. */
@@ -76,9 +102,9 @@ export class Store {
 	}
 
 	createChat(fields: Omit<Chat, 'id' | 'created' | 'updated'>, createdMs = Date.now()): Chat {
-		let id = pbId();
+		let id = this.traits.serialIds ? String(this.nextChatId++) : pbId();
 		while (this.chats.has(id)) id = pbId();
-		const time = pbTime(createdMs);
+		const time = this.traits.time(createdMs);
 		const chat: Chat = {
 			name: fields.name,
 			from_type: fields.from_type,
@@ -112,7 +138,7 @@ export class Store {
 		const now = Math.max(Date.now(), (this.lastUpdate.get(id) ?? 0) + 1);
 		this.lastUpdate.set(id, now);
 		chat.status = status;
-		chat.updated = pbTime(now);
+		if (!this.traits.frozenUpdated) chat.updated = this.traits.time(now);
 		this.history.get(id)?.push({ status, updated: chat.updated });
 		for (const l of [...this.listeners]) l(chat);
 		return chat;
@@ -122,9 +148,9 @@ export class Store {
 		fields: Pick<Message, 'content' | 'chat' | 'type' | 'owner'> &
 			Partial<Pick<Message, 'sender' | 'receiver'>>,
 	): Message {
-		const time = pbTime();
+		const time = this.traits.time(Date.now());
 		const message: Message = {
-			id: pbId(),
+			id: this.traits.serialIds ? String(this.nextMessageId++) : pbId(),
 			sender: fields.sender ?? '',
 			receiver: fields.receiver ?? '',
 			content: fields.content,

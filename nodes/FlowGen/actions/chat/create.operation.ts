@@ -11,21 +11,25 @@ const properties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'Flow', value: 'flow', description: 'One of your FlowGen flows' },
-			{ name: 'Template', value: 'template', description: 'A FlowGen template' },
+			{
+				name: 'Flow (FlowGen) / Project (Agentok)',
+				value: 'flow',
+				description: 'One of your FlowGen flows, or Agentok projects',
+			},
+			{ name: 'Template', value: 'template', description: 'A FlowGen or Agentok template' },
 		],
 		default: 'flow',
-		description: 'What the chat runs',
+		description: 'What the chat runs. Agentok calls a flow a project.',
 	},
 	{
-		displayName: 'Flow ID',
+		displayName: 'Flow / Project ID',
 		name: 'flowId',
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. jeiljlkq1dp7zil',
+		placeholder: 'e.g. jeiljlkq1dp7zil (FlowGen) or 42 (Agentok)',
 		description:
-			'ID of the flow: the last part of its FlowGen address (https://platform.flowgen.app/flows/…). FlowGen offers no API to list flows.',
+			'FlowGen: the flow ID, the last part of its address (https://platform.flowgen.app/flows/…). Agentok: the number of the project (a whole number), as the Agentok studio shows it. Neither server offers an API to list them.',
 		displayOptions: { show: { source: ['flow'] } },
 	},
 	{
@@ -34,8 +38,9 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. 8d3rm2ksl0z1x7q',
-		description: 'ID of the template. FlowGen offers no API to list templates.',
+		placeholder: 'e.g. 8d3rm2ksl0z1x7q (FlowGen) or 7 (Agentok)',
+		description:
+			'ID of the template (on Agentok a number). Neither server offers an API to list templates.',
 		displayOptions: { show: { source: ['template'] } },
 	},
 	{
@@ -59,7 +64,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const type = this.getNodeParameter('source', i) as string;
 	let source: ChatSource;
 	if (type === 'flow') {
-		source = { type: 'flow', flowId: readRequiredText(this, i, 'flowId', 'Flow ID').trim() };
+		source = {
+			type: 'flow',
+			flowId: readRequiredText(this, i, 'flowId', 'Flow / Project ID').trim(),
+		};
 	} else if (type === 'template') {
 		source = {
 			type: 'template',
@@ -68,7 +76,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	} else {
 		throw new NodeOperationError(
 			this.getNode(),
-			`"Start From" must be Flow or Template (got ${JSON.stringify(type)})`,
+			`"Start From" must be Flow / Project or Template (got ${JSON.stringify(type)})`,
 			{
 				itemIndex: i,
 			},

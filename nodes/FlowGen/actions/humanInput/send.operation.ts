@@ -7,7 +7,9 @@ import { normalizeStatus } from '../../status';
 import { getChat } from '../../transport';
 import {
 	chatLocator,
+	includeStatusMessagesOption,
 	optionsCollection,
+	readIncludeStatus,
 	readCallOptions,
 	readChatId,
 	readWaitSettings,
@@ -38,6 +40,7 @@ const properties: INodeProperties[] = [
 			description:
 				'Whether to refuse, with an error and without sending, when the chat is not waiting for human input. FlowGen servers do not check this themselves.',
 		},
+		includeStatusMessagesOption,
 		...requestOptions,
 		...waitOptions,
 	]),
@@ -76,5 +79,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		settings,
 		options,
 	);
-	return { json: sendOutput(chatId, result, settings) };
+	return { json: sendOutput(chatId, result, settings, readIncludeStatus(this, i)) };
 }

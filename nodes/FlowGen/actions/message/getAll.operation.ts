@@ -6,7 +6,9 @@ import { flagStatusMessage } from '../../status';
 import { getMessages } from '../../transport';
 import {
 	chatLocator,
+	includeStatusMessagesOption,
 	optionsCollection,
+	readIncludeStatus,
 	readCallOptions,
 	readChatId,
 	requestOptions,
@@ -16,17 +18,7 @@ const properties: INodeProperties[] = [
 	chatLocator,
 	returnAllField,
 	limitField,
-	optionsCollection([
-		{
-			displayName: 'Include Status Messages',
-			name: 'includeStatusMessages',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to include the status rows FlowGen stores (__STATUS_RUNNING__, __STATUS_WAIT_FOR_HUMAN_INPUT__ with the question, __STATUS_COMPLETED__...). They are flagged with isStatus either way.',
-		},
-		...requestOptions,
-	]),
+	optionsCollection([includeStatusMessagesOption, ...requestOptions]),
 ];
 
 export const description = updateDisplayOptions(
@@ -42,7 +34,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const chatId = readChatId(this, i);
 	const limit = readLimit(this, i);
-	const includeStatus = this.getNodeParameter('options.includeStatusMessages', i, true) as boolean;
+	const includeStatus = readIncludeStatus(this, i);
 	const messages = (await getMessages(this, chatId, readCallOptions(this, i)))
 		.map(flagStatusMessage)
 		.filter((message) => includeStatus || !message.isStatus);

@@ -6,7 +6,9 @@ import { sendOutput } from '../../helpers/output';
 import { getChat } from '../../transport';
 import {
 	chatLocator,
+	includeStatusMessagesOption,
 	optionsCollection,
+	readIncludeStatus,
 	readCallOptions,
 	readChatId,
 	readRequiredText,
@@ -30,7 +32,7 @@ const properties: INodeProperties[] = [
 			'What to ask the agents. Sending to a chat whose agents are still running restarts them.',
 	},
 	waitForAgentsField,
-	optionsCollection([...requestOptions, ...waitOptions]),
+	optionsCollection([includeStatusMessagesOption, ...requestOptions, ...waitOptions]),
 ];
 
 export const description = updateDisplayOptions(
@@ -51,5 +53,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		settings,
 		options,
 	);
-	return { json: sendOutput(chatId, result, settings) };
+	return { json: sendOutput(chatId, result, settings, readIncludeStatus(this, i)) };
 }
