@@ -72,6 +72,8 @@ export const inputsMapperField: INodeProperties = {
 			addAllFields: true,
 			multiKeyMatch: false,
 			supportAutoMap: true,
+			// Shown (with n8n's Retry link) whenever the form is empty; the notice under it says why.
+			noFieldsError: 'No app inputs to show.',
 		},
 	},
 	displayOptions: { show: { inputsMode: ['mapped'] } },
