@@ -1,12 +1,48 @@
 import type {
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { chosenOptionsSubtitle } from '../shared/subtitle';
 import { pollFlowGen } from './trigger/poll';
+
+const events: INodeProperties = {
+	displayName: 'Events',
+	name: 'events',
+	type: 'multiOptions',
+	required: true,
+	default: ['waitingForInput'],
+	description:
+		'The status changes that start the workflow, one item per change. The open-source FlowGen server (v0.9) lists only its first 30 chats and keeps no message history: with it the trigger sees only those chats, and items come without the question and the messages.',
+	hint: 'Each poll reads the chat list once and fires once per status change.',
+	options: [
+		{
+			name: 'Any Status Change',
+			value: 'anyChange',
+			description:
+				'Every change of a chat status the trigger sees, including chats created since the previous poll',
+		},
+		{
+			name: 'Chat Completed',
+			value: 'completed',
+			description: 'The agents finished a run',
+		},
+		{
+			name: 'Chat Failed or Aborted',
+			value: 'failedOrAborted',
+			description: 'A run failed (error) or was aborted',
+		},
+		{
+			name: 'Chat Waiting for Human Input',
+			value: 'waitingForInput',
+			description: 'The agents stopped to ask a person; fires again each time the chat waits again',
+		},
+	],
+};
 
 export class FlowGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,7 +51,7 @@ export class FlowGenTrigger implements INodeType {
 		icon: { light: 'file:../../icons/flowgen.svg', dark: 'file:../../icons/flowgen.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: chosenOptionsSubtitle(events),
 		description:
 			'Starts the workflow when FlowGen multi-agent chats wait for a person, complete, fail or change status',
 		defaults: { name: 'FlowGen Trigger' },
@@ -24,45 +60,7 @@ export class FlowGenTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flowGenApi', required: true }],
 		properties: [
-			{
-				displayName:
-					'Each poll reads the chat list once and fires once per status change. The open-source FlowGen server (v0.9) lists only its first 30 chats and has no message history: there, items come without the question and the messages.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Events',
-				name: 'events',
-				type: 'multiOptions',
-				required: true,
-				default: ['waitingForInput'],
-				description: 'The status changes that start the workflow, one item per change',
-				options: [
-					{
-						name: 'Any Status Change',
-						value: 'anyChange',
-						description:
-							'Every change of a chat status the trigger sees, including chats created since the previous poll',
-					},
-					{
-						name: 'Chat Completed',
-						value: 'completed',
-						description: 'The agents finished a run',
-					},
-					{
-						name: 'Chat Failed or Aborted',
-						value: 'failedOrAborted',
-						description: 'A run failed (error) or was aborted',
-					},
-					{
-						name: 'Chat Waiting for Human Input',
-						value: 'waitingForInput',
-						description:
-							'The agents stopped to ask a person; fires again each time the chat waits again',
-					},
-				],
-			},
+			events,
 			{
 				displayName: 'Filters',
 				name: 'filters',

@@ -37,6 +37,8 @@ const properties: INodeProperties[] = [
 		description: "The user's message to the app",
 		placeholder: 'e.g. What can you do?',
 	},
+	// The user first: the conversations to continue are that user's.
+	userField,
 	{
 		displayName: 'Conversation',
 		name: 'conversationMode',
@@ -68,7 +70,6 @@ const properties: INodeProperties[] = [
 		description: 'The conversation to continue; it must belong to the user below',
 		displayOptions: { show: { conversationMode: ['id'] } },
 	},
-	userField,
 	// A continued conversation keeps the inputs it started with (Dify ignores new ones), so the
 	// inputs are only asked for when a conversation may start.
 	...[
