@@ -56,6 +56,15 @@ export class FlowGenTrigger implements INodeType {
 			'Starts the workflow when FlowGen multi-agent chats wait for a person, complete, fail or change status',
 		defaults: { name: 'FlowGen Trigger' },
 		polling: true,
+		// n8n's stock help for polling triggers does not say how to get a chat into the awaited state.
+		triggerPanel: {
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>Once you're happy with your workflow</b>, publish it. n8n then checks FlowGen at the poll interval and runs this workflow once per status change; those executions show up in the executions list.",
+				active:
+					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>This workflow is published</b>: n8n checks FlowGen at the poll interval and runs it once per status change; those executions show up in the executions list.",
+			},
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flowGenApi', required: true }],
