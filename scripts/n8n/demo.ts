@@ -64,8 +64,8 @@ interface ExampleWorkflow {
 }
 
 /**
- * How each example starts, for the printout: examples import inactive (a webhook or trigger of
- * its own starts only once the user activates it in n8n).
+ * How each example starts, for the printout: examples import unpublished (a webhook or trigger of
+ * its own starts only once the user publishes the workflow: n8n 2.x's Publish button).
  */
 function howToStart(workflow: ExampleWorkflow, n8nUrl: string): string {
 	const types = workflow.nodes.map((n) => n.type);
@@ -84,8 +84,8 @@ function howToStart(workflow: ExampleWorkflow, n8nUrl: string): string {
 	);
 	const ways: string[] = [];
 	if (manual) ways.push('Execute workflow in the editor');
-	if (webhooks.length) ways.push(`activate it, then ${webhooks.join(', ')}`);
-	if (triggers.length) ways.push(`activate it for ${triggers.map((n) => n.name).join(', ')}`);
+	if (webhooks.length) ways.push(`publish it (Publish, top right), then ${webhooks.join(', ')}`);
+	if (triggers.length) ways.push(`publish it (Publish, top right) for ${triggers.map((n) => n.name).join(', ')}`);
 	return ways.join('; or ');
 }
 
@@ -103,7 +103,7 @@ function exampleWorkflows(): ExampleWorkflow[] {
 			> & { id?: string };
 			// A fixed id per file, so a second run updates the workflow instead of adding a copy.
 			const id = workflow.id ?? createHash('sha256').update(f).digest('base64url').slice(0, 16);
-			// Always inactive: webhooks and triggers start once the user activates the workflow.
+			// Always unpublished: webhooks and triggers start once the user publishes the workflow.
 			return { ...workflow, id, active: false };
 		});
 }
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   Credentials "Dify (sandbox ...)" and "FlowGen (sandbox)" point at it; the workflows from
   examples/ are under Overview. For real accounts, change the credentials' key and base URL.
 
-  The examples are imported inactive (their sticky notes explain them). To start them:
+  The examples are imported unpublished (their sticky notes explain them). To start them:
 ${examples.map((w) => `    - ${w.name}\n        ${howToStart(w, server.url)}`).join('\n')}
 
   Ctrl-C stops n8n and the sandbox. The next run reuses ${path.relative(ROOT, DEMO_DIR)}/.
