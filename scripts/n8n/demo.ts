@@ -28,6 +28,11 @@ import {
 
 const N8N_PORT = Number(process.env.DEMO_N8N_PORT ?? 5680);
 const SANDBOX_PORT = Number(process.env.DEMO_SANDBOX_PORT ?? 8787);
+/**
+ * Demo only: the sandbox chat app waits this long before each streamed piece, so a person sees
+ * the live-streaming example's answer arrive piece by piece (unpaced: 11 lines in ~46 ms).
+ */
+const STREAM_PACE_MS = Number(process.env.DEMO_STREAM_PACE_MS ?? 400);
 // n8n's user folder lives outside the repository: it fills with n8n's own .js assets, which the
 // package's lint (`eslint .`) would otherwise read.
 const HOME = process.env.DEMO_HOME ?? path.join(os.homedir(), '.n8n-nodes-dify-flowgen-demo');
@@ -136,6 +141,7 @@ async function main(): Promise<void> {
 			`could not start the sandbox on 127.0.0.1:${SANDBOX_PORT} (${(error as Error).message}); set DEMO_SANDBOX_PORT`,
 		);
 	}
+	sandbox.dify.setStreamDelay(STREAM_PACE_MS, DIFY_KEYS.chat);
 	step(`sandbox services on ${sandbox.url}`);
 
 	for (const old of fs.existsSync(PACK_DIR) ? fs.readdirSync(PACK_DIR) : []) {
@@ -169,6 +175,7 @@ async function main(): Promise<void> {
 
   Sandbox (loopback, ${sandbox.url}):
     Dify base URL     ${sandbox.difyBaseUrl}    chat app key ${DIFY_KEYS.chat}
+    (the chat app streams one piece every ${STREAM_PACE_MS} ms; DEMO_STREAM_PACE_MS=0 for full speed)
     FlowGen base URL  ${sandbox.flowgen.documented.baseUrl}  API key ${FLOWGEN_KEYS.apiKey}
   Credentials "Dify (sandbox ...)" and "FlowGen (sandbox)" point at it; the workflows from
   examples/ are under Overview. For real accounts, change the credentials' key and base URL.
