@@ -52,8 +52,10 @@ export class FlowGenTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: chosenOptionsSubtitle(events),
+		// n8n's nodes panel lists FlowGen and FlowGen Trigger as one entry, "FlowGen", whose details
+		// show this description: it speaks for both nodes.
 		description:
-			'Starts the workflow when FlowGen multi-agent chats wait for a person, complete, fail or change status',
+			'Run FlowGen multi-agent (AutoGen) chats and answer their questions; the trigger starts a workflow when a chat waits for a person, completes or fails',
 		defaults: { name: 'FlowGen Trigger' },
 		polling: true,
 		// n8n's stock help for polling triggers does not say how to get a chat into the awaited state.
@@ -62,7 +64,7 @@ export class FlowGenTrigger implements INodeType {
 				inactive:
 					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>Once you're happy with your workflow</b>, publish it. n8n then checks FlowGen at the poll interval and runs this workflow once per status change; those executions show up in the executions list.",
 				active:
-					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>This workflow is published</b>: n8n checks FlowGen at the poll interval and runs it once per status change; those executions show up in the executions list.",
+					'<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>This workflow is published</b>: n8n checks FlowGen at the poll interval and runs it once per status change; those executions show up in the executions list.',
 			},
 		},
 		inputs: [],
