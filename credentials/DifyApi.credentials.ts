@@ -25,8 +25,8 @@ export class DifyApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description:
-				"The app's API key: in Dify open the app, then API Access, then API Key (it starts with app-). One key belongs to one app.",
+			placeholder: 'app-...',
+			hint: 'In Dify, open the app, then API Access (top right), then API Key. It starts with app- and belongs to that one app: each app needs its own credential.',
 		},
 		{
 			displayName: 'Base URL',
@@ -35,8 +35,7 @@ export class DifyApi implements ICredentialType {
 			required: true,
 			default: 'https://api.dify.ai/v1',
 			placeholder: 'https://api.dify.ai/v1',
-			description:
-				"The Service API base URL shown on the app's API Access page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http://your-host/v1 (keep the /v1).",
+			hint: "The Service API address shown at the top of the app's API Access page, ending in /v1. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http://your-host/v1 (not the address of the web app or the studio).",
 		},
 	];
 
@@ -60,12 +59,39 @@ export class DifyApi implements ICredentialType {
 		};
 	}
 
-	// GET /info needs a valid app key and works for every app mode.
+	// GET /info needs a valid app key and works for every app mode. n8n's own words for a failed
+	// test are only the HTTP status text ("UNAUTHORIZED", "NOT FOUND"): the rules say what to fix.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/info',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						"Dify did not accept this API Key (401). Copy the key of this app again from its API Access page (API Key, starts with app-); a knowledge base (dataset-) key or a revoked key does not work.",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"Dify refused this app (403): its API access is disabled. In Dify, open the app's API Access page and enable the Service API.",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						"Dify's Service API is not at this Base URL (GET /info: 404 Not Found). Use the Service API address from the app's API Access page, ending in /v1, e.g. https://api.dify.ai/v1 or http://your-host/v1: if /v1 is missing, add it; the address of the web app or the studio does not work.",
+				},
+			},
+		],
 	};
 }
 

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { properties } from './actions/descriptions';
 import { router } from './actions/router';
 import { listSearch, resourceMapping } from './methods';
+import { resourceOperationSubtitle } from '../shared/subtitle';
 
 export class Dify implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,7 @@ export class Dify implements INodeType {
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: resourceOperationSubtitle(properties),
 		description:
 			'Use Dify apps: chat with chatbots, agents and chatflows, generate text, run workflows, answer their human-input forms, and manage conversations, files and audio',
 		defaults: { name: 'Dify' },

@@ -1,12 +1,40 @@
 import type {
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { chosenOptionsSubtitle } from '../shared/subtitle';
 import { pollDify } from './trigger/poll';
+
+const events: INodeProperties = {
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		default: ['workflowRunFinished'],
+		description: 'What starts the workflow, one item per event',
+		options: [
+			{
+				name: 'New Feedback',
+				value: 'newFeedback',
+				description: 'A user liked or disliked an answer of the app',
+			},
+			{
+				name: 'Workflow Run Finished',
+				value: 'workflowRunFinished',
+				description: 'A run of the workflow app ended with one of the chosen statuses',
+			},
+			{
+				name: 'Workflow Run Paused for Human Input',
+				value: 'workflowRunPaused',
+				description: 'A run stopped at a Human Input node and waits for a person',
+			},
+		],
+	};
 
 export class DifyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,11 +43,20 @@ export class DifyTrigger implements INodeType {
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: chosenOptionsSubtitle(events),
 		description:
 			'Starts the workflow when a Dify workflow run finishes or pauses for a person, or when a user gives feedback on an answer',
 		defaults: { name: 'Dify Trigger' },
 		polling: true,
+		// n8n's stock help for polling triggers does not say how to make a Dify event.
+		triggerPanel: {
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest run or feedback that matches the events. None yet? Make one: run the workflow app once (a Dify node's Workflow -> Run, or the app in Dify), or give an answer a like or dislike (Message -> Send Feedback), then fetch again. Workflow events come from Workflow apps only: Dify lists no chatflow runs in its logs.<br /><br /><b>Once you're happy with your workflow</b>, publish it. n8n then checks Dify at the poll interval and runs this workflow once per event; those executions show up in the executions list.",
+				active:
+					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest run or feedback that matches the events. None yet? Make one: run the workflow app once (a Dify node's Workflow -> Run, or the app in Dify), or give an answer a like or dislike (Message -> Send Feedback), then fetch again. Workflow events come from Workflow apps only: Dify lists no chatflow runs in its logs.<br /><br /><b>This workflow is published</b>: n8n checks Dify at the poll interval and runs it once per event; those executions show up in the executions list.",
+			},
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'difyApi', required: true }],
@@ -31,31 +68,7 @@ export class DifyTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Events',
-				name: 'events',
-				type: 'multiOptions',
-				required: true,
-				default: ['workflowRunFinished'],
-				description: 'What starts the workflow, one item per event',
-				options: [
-					{
-						name: 'New Feedback',
-						value: 'newFeedback',
-						description: 'A user liked or disliked an answer of the app',
-					},
-					{
-						name: 'Workflow Run Finished',
-						value: 'workflowRunFinished',
-						description: 'A run of the workflow app ended with one of the chosen statuses',
-					},
-					{
-						name: 'Workflow Run Paused for Human Input',
-						value: 'workflowRunPaused',
-						description: 'A run stopped at a Human Input node and waits for a person',
-					},
-				],
-			},
+			events,
 			{
 				displayName: 'Run Status',
 				name: 'runStatuses',

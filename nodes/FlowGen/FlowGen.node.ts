@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -11,6 +12,25 @@ import * as humanInput from './actions/humanInput';
 import * as message from './actions/message';
 import { router } from './actions/router';
 import { searchChats } from './methods/listSearch';
+import { resourceOperationSubtitle } from '../shared/subtitle';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Chat', value: 'chat' },
+			{ name: 'Human Input', value: 'humanInput' },
+			{ name: 'Message', value: 'message' },
+		],
+		default: 'message',
+	},
+	...chat.description,
+	...message.description,
+	...humanInput.description,
+];
 
 export class FlowGen implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +39,7 @@ export class FlowGen implements INodeType {
 		icon: { light: 'file:../../icons/flowgen.svg', dark: 'file:../../icons/flowgen.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: resourceOperationSubtitle(properties),
 		description:
 			'Run FlowGen multi-agent (AutoGen) chats: start them, wait for the agents, answer their questions',
 		defaults: { name: 'FlowGen' },
@@ -27,23 +47,7 @@ export class FlowGen implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flowGenApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Chat', value: 'chat' },
-					{ name: 'Human Input', value: 'humanInput' },
-					{ name: 'Message', value: 'message' },
-				],
-				default: 'message',
-			},
-			...chat.description,
-			...message.description,
-			...humanInput.description,
-		],
+		properties,
 	};
 
 	methods = {

@@ -1,12 +1,48 @@
 import type {
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { chosenOptionsSubtitle } from '../shared/subtitle';
 import { pollFlowGen } from './trigger/poll';
+
+const events: INodeProperties = {
+	displayName: 'Events',
+	name: 'events',
+	type: 'multiOptions',
+	required: true,
+	default: ['waitingForInput'],
+	description:
+		'The status changes that start the workflow, one item per change. The open-source FlowGen server (v0.9) lists only its first 30 chats and keeps no message history: with it the trigger sees only those chats, and items come without the question and the messages.',
+	hint: 'Each poll reads the chat list once and fires once per status change.',
+	options: [
+		{
+			name: 'Any Status Change',
+			value: 'anyChange',
+			description:
+				'Every change of a chat status the trigger sees, including chats created since the previous poll',
+		},
+		{
+			name: 'Chat Completed',
+			value: 'completed',
+			description: 'The agents finished a run',
+		},
+		{
+			name: 'Chat Failed or Aborted',
+			value: 'failedOrAborted',
+			description: 'A run failed (error) or was aborted',
+		},
+		{
+			name: 'Chat Waiting for Human Input',
+			value: 'waitingForInput',
+			description: 'The agents stopped to ask a person; fires again each time the chat waits again',
+		},
+	],
+};
 
 export class FlowGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,54 +51,27 @@ export class FlowGenTrigger implements INodeType {
 		icon: { light: 'file:../../icons/flowgen.svg', dark: 'file:../../icons/flowgen.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: chosenOptionsSubtitle(events),
+		// n8n's nodes panel lists FlowGen and FlowGen Trigger as one entry, "FlowGen", whose details
+		// show this description: it speaks for both nodes.
 		description:
-			'Starts the workflow when FlowGen multi-agent chats wait for a person, complete, fail or change status',
+			'Run FlowGen multi-agent (AutoGen) chats and answer their questions; the trigger starts a workflow when a chat waits for a person, completes or fails',
 		defaults: { name: 'FlowGen Trigger' },
 		polling: true,
+		// n8n's stock help for polling triggers does not say how to get a chat into the awaited state.
+		triggerPanel: {
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>Once you're happy with your workflow</b>, publish it. n8n then checks FlowGen at the poll interval and runs this workflow once per status change; those executions show up in the executions list.",
+				active:
+					'<b>While building your workflow</b>, click <i>Fetch Test Event</i>: it shows the newest chat that matches the events and filters. None yet? Make one: run the example workflow <i>FlowGen: create a chat from a flow and start the agents</i> (or start a run in FlowGen whose agents ask a person), then fetch again.<br /><br /><b>This workflow is published</b>: n8n checks FlowGen at the poll interval and runs it once per status change; those executions show up in the executions list.',
+			},
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flowGenApi', required: true }],
 		properties: [
-			{
-				displayName:
-					'Each poll reads the chat list once and fires once per status change. The open-source FlowGen server (v0.9) lists only its first 30 chats and has no message history: there, items come without the question and the messages.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Events',
-				name: 'events',
-				type: 'multiOptions',
-				required: true,
-				default: ['waitingForInput'],
-				description: 'The status changes that start the workflow, one item per change',
-				options: [
-					{
-						name: 'Any Status Change',
-						value: 'anyChange',
-						description:
-							'Every change of a chat status the trigger sees, including chats created since the previous poll',
-					},
-					{
-						name: 'Chat Completed',
-						value: 'completed',
-						description: 'The agents finished a run',
-					},
-					{
-						name: 'Chat Failed or Aborted',
-						value: 'failedOrAborted',
-						description: 'A run failed (error) or was aborted',
-					},
-					{
-						name: 'Chat Waiting for Human Input',
-						value: 'waitingForInput',
-						description:
-							'The agents stopped to ask a person; fires again each time the chat waits again',
-					},
-				],
-			},
+			events,
 			{
 				displayName: 'Filters',
 				name: 'filters',

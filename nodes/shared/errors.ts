@@ -52,6 +52,19 @@ export function redactFailure(failure: ServiceFailure): ServiceFailure {
 	return out;
 }
 
+/**
+ * A rejected key in the words of what the user did: they entered it in a credential, named here.
+ * `serviceSaid`: the service's own words, kept in brackets.
+ */
+export function rejectedKeyMessage(
+	keyField: string,
+	credentialName: string | undefined,
+	serviceSaid?: string,
+): string {
+	const credential = credentialName ? `the credential "${credentialName}"` : 'the credential';
+	return `the ${keyField} in ${credential} was not accepted${serviceSaid ? ` (${serviceSaid})` : ''}.`;
+}
+
 /** Network-level failures (no HTTP response) in words that say what to fix. */
 export function networkFailure(service: string, error: unknown, url: string): ServiceFailure {
 	const code = errorCode(error);

@@ -66,7 +66,13 @@ export async function credentialData<T extends object = ICredentialDataDecrypted
 export interface ServiceSpec {
 	name: string;
 	credentialType: string;
-	describeFailure(status: number, body: unknown, headers: IDataObject): ServiceFailure;
+	/** `credentialName`: the name the user gave the node's credential, for messages about it. */
+	describeFailure(
+		status: number,
+		body: unknown,
+		headers: IDataObject,
+		credentialName?: string,
+	): ServiceFailure;
 }
 
 export interface HttpCall {
@@ -135,7 +141,12 @@ export async function callService<T = unknown>(
 		}
 
 		const body = await readErrorBody(response.body);
-		const failure = spec.describeFailure(response.statusCode, body, response.headers);
+		const failure = spec.describeFailure(
+			response.statusCode,
+			body,
+			response.headers,
+			ctx.getNode().credentials?.[spec.credentialType]?.name,
+		);
 		const notRetried = policy.noRetry?.statuses.includes(response.statusCode) === true;
 		const retryable = isRetryableStatus(response.statusCode) && !notRetried;
 		if (attempt < policy.maxRetries && retryable) {

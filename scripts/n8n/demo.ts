@@ -28,6 +28,11 @@ import {
 
 const N8N_PORT = Number(process.env.DEMO_N8N_PORT ?? 5680);
 const SANDBOX_PORT = Number(process.env.DEMO_SANDBOX_PORT ?? 8787);
+/**
+ * Demo only: the sandbox chat app waits this long before each streamed piece, so a person sees
+ * the live-streaming example's answer arrive piece by piece (unpaced: 11 lines in ~46 ms).
+ */
+const STREAM_PACE_MS = Number(process.env.DEMO_STREAM_PACE_MS ?? 400);
 // n8n's user folder lives outside the repository: it fills with n8n's own .js assets, which the
 // package's lint (`eslint .`) would otherwise read.
 const HOME = process.env.DEMO_HOME ?? path.join(os.homedir(), '.n8n-nodes-dify-flowgen-demo');
@@ -64,8 +69,8 @@ interface ExampleWorkflow {
 }
 
 /**
- * How each example starts, for the printout: examples import inactive (a webhook or trigger of
- * its own starts only once the user activates it in n8n).
+ * How each example starts, for the printout: examples import unpublished (a webhook or trigger of
+ * its own starts only once the user publishes the workflow: n8n 2.x's Publish button).
  */
 function howToStart(workflow: ExampleWorkflow, n8nUrl: string): string {
 	const types = workflow.nodes.map((n) => n.type);
@@ -84,8 +89,8 @@ function howToStart(workflow: ExampleWorkflow, n8nUrl: string): string {
 	);
 	const ways: string[] = [];
 	if (manual) ways.push('Execute workflow in the editor');
-	if (webhooks.length) ways.push(`activate it, then ${webhooks.join(', ')}`);
-	if (triggers.length) ways.push(`activate it for ${triggers.map((n) => n.name).join(', ')}`);
+	if (webhooks.length) ways.push(`publish it (Publish, top right), then ${webhooks.join(', ')}`);
+	if (triggers.length) ways.push(`publish it (Publish, top right) for ${triggers.map((n) => n.name).join(', ')}`);
 	return ways.join('; or ');
 }
 
@@ -103,7 +108,7 @@ function exampleWorkflows(): ExampleWorkflow[] {
 			> & { id?: string };
 			// A fixed id per file, so a second run updates the workflow instead of adding a copy.
 			const id = workflow.id ?? createHash('sha256').update(f).digest('base64url').slice(0, 16);
-			// Always inactive: webhooks and triggers start once the user activates the workflow.
+			// Always unpublished: webhooks and triggers start once the user publishes the workflow.
 			return { ...workflow, id, active: false };
 		});
 }
@@ -136,6 +141,7 @@ async function main(): Promise<void> {
 			`could not start the sandbox on 127.0.0.1:${SANDBOX_PORT} (${(error as Error).message}); set DEMO_SANDBOX_PORT`,
 		);
 	}
+	sandbox.dify.setStreamDelay(STREAM_PACE_MS, DIFY_KEYS.chat);
 	step(`sandbox services on ${sandbox.url}`);
 
 	for (const old of fs.existsSync(PACK_DIR) ? fs.readdirSync(PACK_DIR) : []) {
@@ -169,11 +175,12 @@ async function main(): Promise<void> {
 
   Sandbox (loopback, ${sandbox.url}):
     Dify base URL     ${sandbox.difyBaseUrl}    chat app key ${DIFY_KEYS.chat}
+    (the chat app streams one piece every ${STREAM_PACE_MS} ms; DEMO_STREAM_PACE_MS=0 for full speed)
     FlowGen base URL  ${sandbox.flowgen.documented.baseUrl}  API key ${FLOWGEN_KEYS.apiKey}
   Credentials "Dify (sandbox ...)" and "FlowGen (sandbox)" point at it; the workflows from
   examples/ are under Overview. For real accounts, change the credentials' key and base URL.
 
-  The examples are imported inactive (their sticky notes explain them). To start them:
+  The examples are imported unpublished (their sticky notes explain them). To start them:
 ${examples.map((w) => `    - ${w.name}\n        ${howToStart(w, server.url)}`).join('\n')}
 
   Ctrl-C stops n8n and the sandbox. The next run reuses ${path.relative(ROOT, DEMO_DIR)}/.

@@ -434,8 +434,6 @@ describeE2E('real n8n: the example workflows', () => {
 					},
 				]);
 				// Exactly once: the trigger's next poll (within a minute) finds nothing new.
-				const polls = () =>
-					e2e.sandbox.server.requests.filter((r) => r.route === '/app/feedbacks').length;
 				const seen = polls();
 				await until(() => polls() > seen, 90_000, 'the next poll');
 				expect(await e2e.executions(id)).toHaveLength(1);

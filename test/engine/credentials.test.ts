@@ -35,16 +35,42 @@ describe('Dify API credential', () => {
 		expect(sandbox.server.requestsTo('dify')[0].path).toBe('/v1/info');
 	});
 
-	test('a wrong key fails', async () => {
+	test('a wrong key fails with what to check, not only the HTTP status', async () => {
 		const result = await testCredential('difyApi', {
 			apiKey: 'app-notARealKey',
 			baseUrl: sandbox.difyBaseUrl,
 		});
-		expect(result.status).toBe('Error');
-		expect(result.message).toBe('Authorization failed - please check your credentials');
-		expect(sandbox.server.requestsTo('dify')[0].headers.authorization).toBe(
-			'Bearer app-notARealKey',
-		);
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Dify did not accept this API Key (401). Copy the key of this app again from its API Access page (API Key, starts with app-); a knowledge base (dataset-) key or a revoked key does not work.',
+		});
+		expect(sandbox.server.requestsTo('dify')[0].headers.authorization).toBe('Bearer app-notARealKey');
+	});
+
+	test('a Base URL without /v1 fails with the Base URL to use', async () => {
+		const result = await testCredential('difyApi', {
+			apiKey: DIFY_KEYS.chat,
+			baseUrl: sandbox.difyBaseUrl.replace(/\/v1$/, ''),
+		});
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				"Dify's Service API is not at this Base URL (GET /info: 404 Not Found). Use the Service API address from the app's API Access page, ending in /v1, e.g. https://api.dify.ai/v1 or http://your-host/v1: if /v1 is missing, add it; the address of the web app or the studio does not work.",
+		});
+		expect(sandbox.server.requests.map((r) => r.path)).toEqual(['/info']);
+	});
+
+	test('an app whose API access is disabled fails with where to enable it', async () => {
+		const result = await testCredential('difyApi', {
+			apiKey: DIFY_KEYS.disabled,
+			baseUrl: sandbox.difyBaseUrl,
+		});
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				"Dify refused this app (403): its API access is disabled. In Dify, open the app's API Access page and enable the Service API.",
+		});
 	});
 });
 

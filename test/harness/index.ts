@@ -359,6 +359,12 @@ export async function testCredential(
 	try {
 		await routingNode.runNode();
 	} catch (error) {
+		// As n8n 2.41.1's CredentialsTester: a responseCode rule for the status replaces the message.
+		const status = (error as { cause?: { response?: { status?: number } } }).cause?.response?.status;
+		const rule = (credentialType.test.rules ?? []).find(
+			(r) => r.type === 'responseCode' && r.properties.value === status,
+		);
+		if (rule) return { status: 'Error', message: rule.properties.message };
 		return { status: 'Error', message: (error as Error).message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };

@@ -105,7 +105,7 @@ describe('every failure, both services: the error and every logged line are free
 		expect(cancelled.run.status).toBe('canceled');
 		expectNoSecretAnywhere(cancelled);
 		expect(results.map((r) => r.error?.message)).toEqual([
-			'Dify: Access token is invalid',
+			expect.stringContaining('Dify: the API Key in the credential "Dify account" was not accepted (Dify: Access token is invalid).'),
 			'Dify: Internal Server Error',
 			expect.stringContaining('Dify: the server answered with an HTML page ("404 Not Found")'),
 			`Dify: could not connect to 127.0.0.1:${port} (connection refused). Check the Base URL in the credential and that the Dify server is running.`,
@@ -130,7 +130,7 @@ describe('every failure, both services: the error and every logged line are free
 		const result = await runDify(env.dify, send({ streamIdleTimeout: 1 }), { key: DIFY_KEYS.chat });
 		expect(errorOf(result).message).toMatch(/^Dify: nothing arrived on the answer stream for 1 s/);
 		const taskId = env.sandbox.dify.lastMessage(DIFY_KEYS.chat)!.taskId;
-		expect(nodeLog).toContain(`warn Dify: could not stop task ${taskId}: Dify: Access token is invalid`);
+		expect(nodeLog).toContain(`warn Dify: could not stop task ${taskId}: Dify: the API Key in the credential "Dify account" was not accepted (Dify: Access token is invalid). Open the credential and paste the key from the app's API Access page (it starts with app-); each app has its own key.`);
 		expectNoSecretAnywhere(result);
 	});
 

@@ -75,6 +75,10 @@ export const inputsMapperField: INodeProperties = {
 			addAllFields: true,
 			multiKeyMatch: false,
 			supportAutoMap: true,
+			// Shown (with n8n's Retry link) whenever the form is empty; the notice under it says why.
+			noFieldsError: 'No app inputs to show.',
+			// Reopening the node after switching the credential loads the other app's form.
+			refreshStaleSchemaOnOpen: true,
 		},
 	},
 	displayOptions: { show: { inputsMode: ['mapped'] } },

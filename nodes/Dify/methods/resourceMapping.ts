@@ -6,7 +6,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { difyRequest, type DifyContext } from '../transport';
+import { DIFY, difyRequest, type DifyContext } from '../transport';
 
 /** One control of the app's input form: `{"<type>": {label, variable, required, ...}}`. */
 type FormEntry = Record<string, FormControl>;
@@ -30,19 +30,49 @@ const TYPES: Record<string, FieldType> = {
 	json_object: 'object',
 };
 
-/** The app's input form (GET /parameters `user_input_form`) as mapper fields. */
+/**
+ * The app's input form (GET /parameters `user_input_form`) as mapper fields.
+ *
+ * n8n 2.41.1's editor drops a failed mapper request and shows only "No inputs found" (its
+ * nodeTypes store returns null on any error), so a failure comes back as an empty form whose
+ * notice carries the reason.
+ */
 export async function getInputFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const parameters = await difyRequest<{ user_input_form?: FormEntry[] }>(
-		this as unknown as DifyContext,
-		'GET',
-		'parameters',
-		{},
-	);
+	if (!this.getNode().credentials?.[DIFY.credentialType]) {
+		// The editor asks before it has assigned the credential (a node just added).
+		return notice(
+			'No Dify API credential was chosen yet when the inputs were asked for. Choose the credential of the app above, then click Retry.',
+		);
+	}
+	let parameters: { user_input_form?: FormEntry[] };
+	try {
+		parameters = await difyRequest(this as unknown as DifyContext, 'GET', 'parameters', {});
+	} catch (error) {
+		return notice(`Could not load the app's inputs. ${reasonOf(error)}`);
+	}
 	const fields = (parameters.user_input_form ?? []).map(toField).filter(isField);
 	return {
 		fields,
 		emptyFieldsNotice: 'This Dify app has no input variables. Its form is edited in Dify.',
 	};
+}
+
+function notice(text: string): ResourceMapperFields {
+	return { fields: [], emptyFieldsNotice: escapeHtml(text) };
+}
+
+/** The node's own error wording (NodeApiError: message, then its description). */
+function reasonOf(error: unknown): string {
+	const { message, description } = error as { message?: unknown; description?: unknown };
+	const parts = [message, description].filter(
+		(part): part is string => typeof part === 'string' && part.trim() !== '',
+	);
+	return parts.length > 0 ? parts.join(' — ') : 'The request failed.';
+}
+
+/** The editor renders the notice as HTML. */
+function escapeHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function toField(entry: FormEntry): ResourceMapperField | undefined {

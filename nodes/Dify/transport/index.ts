@@ -5,7 +5,7 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-import { serviceError, type ServiceFailure } from '../../shared/errors';
+import { rejectedKeyMessage, serviceError, type ServiceFailure } from '../../shared/errors';
 import { redact } from '../../shared/redact';
 import {
 	callService,
@@ -51,7 +51,8 @@ export const DEFAULT_SETTINGS: RequestSettings = { maxRetries: 3 };
 export const DIFY: ServiceSpec = {
 	name: 'Dify',
 	credentialType: 'difyApi',
-	describeFailure: (status, body) => describeFailure(status, body),
+	describeFailure: (status, body, _headers, credentialName) =>
+		describeFailure(status, body, { credentialName }),
 };
 
 /**
@@ -169,14 +170,20 @@ export function isStreamingOnlyRefusal(error: unknown): boolean {
 
 /**
  * Dify's `{code, message, status}`; HTML pages (often a Base URL without /v1); text bodies.
- * Wrong-mode codes are reworded to name the kind of app the route needs (`needs`, from the path).
+ * Wrong-mode codes are reworded to name the kind of app the route needs (`needs`, from the path);
+ * a 401 is about the key the user entered in the credential (`credentialName`).
  */
-export function describeFailure(status: number, body: unknown, needs?: string): ServiceFailure {
+export function describeFailure(
+	status: number,
+	body: unknown,
+	about: { needs?: string; credentialName?: string } = {},
+): ServiceFailure {
 	if (isObject(body)) {
 		const code = typeof body.code === 'string' ? body.code : undefined;
 		const message = typeof body.message === 'string' && body.message.trim() ? body.message : '';
-		const wrongMode = code ? wrongModeMessage(code, needs) : undefined;
+		const wrongMode = code ? wrongModeMessage(code, about.needs) : undefined;
 		if (wrongMode) return { status, code, message: wrongMode };
+		if (status === 401) return { status, code, message: rejectedKey(about.credentialName, message) };
 		return { status, code, message: message || fallbackMessage(status, code) };
 	}
 	const title = htmlTitle(body);
@@ -196,6 +203,10 @@ export function describeFailure(status: number, body: unknown, needs?: string): 
 	// Redacted before it is cut, so a key at the cut cannot be half shown.
 	const text = typeof body === 'string' ? redact(body.trim()) : '';
 	return { status, message: text ? text.slice(0, 300) : fallbackMessage(status) };
+}
+
+function rejectedKey(credentialName: string | undefined, difySaid: string): string {
+	return `${rejectedKeyMessage('API Key', credentialName, difySaid ? `Dify: ${difySaid}` : undefined)} Open the credential and paste the key from the app's API Access page (it starts with app-); each app has its own key.`;
 }
 
 function fallbackMessage(status: number, code?: string): string {
@@ -252,7 +263,11 @@ function appModeFor(path: string): string | undefined {
 function specFor(path: string): ServiceSpec {
 	const needs = appModeFor(path);
 	if (!needs) return DIFY;
-	return { ...DIFY, describeFailure: (status, body) => describeFailure(status, body, needs) };
+	return {
+		...DIFY,
+		describeFailure: (status, body, _headers, credentialName) =>
+			describeFailure(status, body, { needs, credentialName }),
+	};
 }
 
 const MODE_CODES: Record<string, string> = {

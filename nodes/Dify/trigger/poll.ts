@@ -355,7 +355,7 @@ async function orNullWhenGone<T>(ctx: IPollFunctions, read: () => Promise<T>): P
 async function sample(
 	ctx: IPollFunctions,
 	settings: TriggerSettings,
-): Promise<INodeExecutionData[][]> {
+): Promise<INodeExecutionData[][] | null> {
 	const users = new UserNames(ctx, settings.call);
 	if (settings.runs) {
 		const { entries } = await readRunLogs(ctx, undefined, settings.call);
@@ -379,8 +379,7 @@ async function sample(
 			}
 		}
 	}
-	throw new NodeOperationError(ctx.getNode(), 'No Dify event of the chosen kinds yet', {
-		description:
-			"Fetch Test Event shows the newest run or feedback that matches the chosen events. Run the app once (a Dify node's Workflow -> Run, or the app in Dify), or give an answer a like or dislike, then fetch again. Workflow events come from workflow apps only: Dify lists no chatflow runs in its logs.",
-	});
+	// Nothing to show: no items, no error. n8n's editor then says, as for its own polling triggers,
+	// that no data was found; the trigger panel's help says how to make an event.
+	return null;
 }

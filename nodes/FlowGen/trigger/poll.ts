@@ -8,7 +8,6 @@
  * exactly what this one would have, once.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { HISTORY_UNAVAILABLE_NOTE } from '../helpers/output';
 import { hasFrozenUpdated, idOf, timeOf, updatedOf } from '../records';
@@ -28,7 +27,7 @@ import {
 	type FlowGenMessage,
 	type RecordId,
 } from '../transport';
-import { detect, eventKindOf, type EventKind, type Transition } from './detect';
+import { detect, eventKindOf, type Transition } from './detect';
 import { isWatched, readSettings, type TriggerSettings } from './settings';
 import { readState, writeState } from './state';
 
@@ -113,14 +112,14 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 
 /**
  * Fetch Test Event: the newest watched chat (latest `updated`) in a state one of the chosen events
- * is about, as an item of the same shape. The state is not touched.
+ * is about, as an item of the same shape, or null when there is none. The state is not touched.
  */
 async function sample(
 	ctx: IPollFunctions,
 	watched: FlowGenChat[],
 	settings: TriggerSettings,
 	seenAt: string,
-): Promise<INodeExecutionData[][]> {
+): Promise<INodeExecutionData[][] | null> {
 	const { events } = settings;
 	let newest: FlowGenChat | undefined;
 	let newestMs = Number.NEGATIVE_INFINITY;
@@ -134,17 +133,10 @@ async function sample(
 			newestMs = at;
 		}
 	}
-	if (!newest) {
-		const wanted = events.has('anyChange')
-			? 'that passes the filters'
-			: `that is ${[...events]
-					.map((e) => SAMPLE_WORDS[e as Exclude<EventKind, 'statusChange'>])
-					.join(' or ')}`;
-		throw new NodeOperationError(ctx.getNode(), `No FlowGen chat right now ${wanted}`, {
-			description:
-				'Fetch Test Event shows the newest chat that matches the chosen events and filters. Bring a chat into that state in FlowGen (or widen the filters), then fetch again. The open-source FlowGen server lists only its first 30 chats.',
-		});
-	}
+	// Nothing to show: no items, no error. n8n's editor then says, as for its own polling
+	// triggers, that no data was found to simulate an event (usePushConnection,
+	// pushConnection.pollingNode.dataNotFound); the trigger panel's help says how to make one.
+	if (!newest) return null;
 	const transition: Transition = {
 		chat: newest,
 		event: eventKindOf(normalizeStatus(newest.status)),
@@ -161,12 +153,6 @@ async function sample(
 	item.transition = 'sample';
 	return [[{ json: item }]];
 }
-
-const SAMPLE_WORDS: Record<Exclude<EventKind, 'statusChange'>, string> = {
-	waitingForInput: 'waiting for human input',
-	completed: 'completed',
-	failedOrAborted: 'failed or aborted',
-};
 
 /**
  * The histories of the given chats, oldest message first; a chat maps to undefined when the server

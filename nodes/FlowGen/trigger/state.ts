@@ -24,6 +24,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { writePollState } from '../../shared/pollState';
 import { createdOf, timeOf, updatedOf, type RecordTimes } from '../records';
 
 export const STATE_VERSION = 1;
@@ -74,15 +75,9 @@ export function readState(staticData: IDataObject): TriggerState | undefined {
 	return state;
 }
 
-/**
- * Stores the next state, as plain JSON. Writes only when it differs from what is stored, so a poll
- * that saw nothing new does not make n8n save the workflow again. Returns whether it wrote.
- */
+/** Stores the next state (only when it changed: see writePollState). Returns whether it wrote. */
 export function writeState(staticData: IDataObject, next: TriggerState): boolean {
-	const json = JSON.stringify(next);
-	if (JSON.stringify(staticData.flowGenTrigger ?? null) === json) return false;
-	staticData.flowGenTrigger = JSON.parse(json) as IDataObject;
-	return true;
+	return writePollState(staticData, 'flowGenTrigger', next);
 }
 
 export { timeOf };

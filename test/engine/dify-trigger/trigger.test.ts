@@ -292,9 +292,21 @@ describe('Dify Trigger: Fetch Test Event', () => {
 		expect(t.staticData()).toEqual({});
 	});
 
-	it('says how to make an event when there is none', async () => {
+	it('returns nothing (no error) when there is none, as n8n polling triggers do', async () => {
 		const t = await trigger({ events: ['newFeedback'] }, DIFY_KEYS.chat);
-		await expect(t.poll('manual')).rejects.toThrow('No Dify event of the chosen kinds yet');
+		expect(await t.poll('manual')).toBeNull();
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/app/feedbacks']);
+		expect(t.staticData()).toEqual({});
+	});
+
+	it('a chatflow key: Dify lists no chatflow runs in its logs, so run events never fire', async () => {
+		await seedMessages(env, DIFY_KEYS.advancedChat, 'ann', ['hello']);
+		const t = await trigger(
+			{ events: ['workflowRunFinished'], options: { includeExisting: true } },
+			DIFY_KEYS.advancedChat,
+		);
+		expect(await t.poll()).toBeNull();
+		expect(await t.poll('manual')).toBeNull();
 	});
 });
 

@@ -176,10 +176,12 @@ describe('continue on fail', () => {
 });
 
 describe('errors users can act on, never showing the key', () => {
-	test('a wrong key', async () => {
+	test('a wrong key: the message names the API Key and the credential it was entered in', async () => {
 		const unknownApp = 'app-wrongKey000000000000000';
 		const result = await runDify(env, send(), { key: unknownApp, input: items('hi') });
-		expect(result.error?.message).toBe('Dify: Access token is invalid');
+		expect(result.error?.message).toBe(
+			'Dify: the API Key in the credential "Dify account" was not accepted (Dify: Access token is invalid). Open the credential and paste the key from the app\'s API Access page (it starts with app-); each app has its own key.',
+		);
 		expect(result.error?.description).toBe('Dify error code: unauthorized | HTTP 401');
 		expect(difyRequests(env)[0].headers.authorization).toBe(`Bearer ${unknownApp}`);
 		expectNoKey(result, unknownApp);

@@ -5,11 +5,13 @@
  */
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { loadOptionsContext, singleNode } from '../../harness';
 import {
 	COMPLETION_SCHEMA,
 	DIFY_KEYS,
 	difyRequests,
 	loadMethodContext,
+	NODE,
 	nodeMethods,
 	resetDify,
 	startDify,
@@ -105,10 +107,44 @@ describe('resource mapper: getInputFields', () => {
 		]);
 	});
 
-	test("Dify's error reaches the editor without the key", async () => {
-		const error = await getInputFields(DIFY_KEYS.disabled).catch((e: Error) => e);
-		expect((error as Error).message).toBe("Dify: The app's API service has been disabled.");
-		expect(JSON.stringify(error)).not.toContain(DIFY_KEYS.disabled);
+	test("a failure shows its reason in the mapper's notice, without the key", async () => {
+		// The editor would drop a thrown error and show only "No inputs found".
+		const fields = await getInputFields(DIFY_KEYS.disabled);
+		expect(fields).toEqual({
+			fields: [],
+			emptyFieldsNotice:
+				"Could not load the app's inputs. Dify: The app's API service has been disabled. — Dify error code: forbidden | HTTP 403",
+		});
+		expect(JSON.stringify(fields)).not.toContain(DIFY_KEYS.disabled);
+	});
+
+	test('a Base URL without /v1: the notice says to add /v1, as the node does at run time', async () => {
+		const ctx = await loadMethodContext(
+			env,
+			DIFY_KEYS.completion,
+			{ resource: 'completion', operation: 'create' },
+			'inputs',
+			env.baseUrl.replace(/\/v1$/, ''),
+		);
+		const fields = await (await nodeMethods()).resourceMapping!.getInputFields.call(ctx);
+		expect(fields).toEqual({
+			fields: [],
+			emptyFieldsNotice:
+				'Could not load the app\'s inputs. Dify: the server answered with an HTML page ("404 Not Found") instead of Dify\'s JSON. Check the Base URL in the credential: it is the Service API address from the app\'s API Access page and ends with /v1 (for example https://api.dify.ai/v1). If /v1 is missing, add it. — HTTP 404',
+		});
+		expect(env.server.requests.map((r) => r.path)).toEqual(['/parameters']);
+	});
+
+	test('a node without a credential yet (just added): a notice, and no request', async () => {
+		const workflow = singleNode('dify', { resource: 'chatMessage', operation: 'send' }, { name: NODE });
+		const ctx = await loadOptionsContext(workflow, NODE, {}, 'parameters.inputs');
+		const fields = await (await nodeMethods()).resourceMapping!.getInputFields.call(ctx);
+		expect(fields).toEqual({
+			fields: [],
+			emptyFieldsNotice:
+				'No Dify API credential was chosen yet when the inputs were asked for. Choose the credential of the app above, then click Retry.',
+		});
+		expect(env.server.requests).toEqual([]);
 	});
 });
 

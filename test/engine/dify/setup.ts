@@ -105,12 +105,13 @@ export async function loadMethodContext(
 	key: string,
 	parameters: Record<string, unknown>,
 	path = 'inputs',
+	baseUrl = env.baseUrl,
 ): Promise<ILoadOptionsFunctions> {
 	const workflow = singleNode('dify', parameters as INode['parameters'], {
 		name: NODE,
 		credentials: { difyApi: { id: 'cred-1', name: 'Dify account' } },
 	});
-	return await loadOptionsContext(workflow, NODE, credentials(env, key), `parameters.${path}`);
+	return await loadOptionsContext(workflow, NODE, credentials(env, key, baseUrl), `parameters.${path}`);
 }
 
 /** The node type's methods (as n8n looks them up for the editor). */

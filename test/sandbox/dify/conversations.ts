@@ -203,7 +203,7 @@ function listVariables(call: Call): void {
 	const c = conversationOf(call);
 	const q = call.ctx.log.query;
 	const limit = intParam(q.limit, 'limit', 20, 1, 100);
-	let vars = c.variables;
+	const vars = c.variables;
 	if (q.variable_name !== undefined) {
 		if (!/^[A-Za-z0-9_.-]{1,255}$/.test(q.variable_name)) {
 			throw E.invalidParam('variable_name may only contain letters, digits, "-", "_" and "."');

@@ -19,7 +19,6 @@ import { registerChat } from './chat';
 import { registerConversations } from './conversations';
 import {
 	DifyError,
-	E,
 	METHOD_NOT_ALLOWED_MESSAGE,
 	NOT_FOUND_MESSAGE,
 	envelope,

@@ -50,6 +50,8 @@ const properties: INodeProperties[] = [
 		description: "The user's message to the app",
 		placeholder: 'e.g. What can you do?',
 	},
+	// The user first: the conversations to continue are that user's.
+	userField,
 	{
 		displayName: 'Conversation',
 		name: 'conversationMode',
@@ -78,10 +80,9 @@ const properties: INodeProperties[] = [
 	},
 	{
 		...conversationIdField,
-		description: 'The conversation to continue; it must belong to the user below',
+		description: 'The conversation to continue; it must belong to the user above',
 		displayOptions: { show: { conversationMode: ['id'] } },
 	},
-	userField,
 	// Sent on every turn: a Chatflow checks its required inputs on every turn and uses new values
 	// for that turn (dify-real-1.14.2: chatreq_continue_noinput.txt, chatreq_continue_new_input.json).
 	inputsModeField,

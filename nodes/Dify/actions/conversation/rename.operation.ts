@@ -7,8 +7,9 @@ import { getOptions, getUser, requestSettings, requiredString } from '../../help
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
-	conversationIdField,
+	// The user first: the conversation list shows that user's conversations.
 	userField,
+	conversationIdField,
 	{
 		displayName: 'Auto-Generate Name',
 		name: 'autoGenerate',

@@ -14,8 +14,9 @@ import { difyRequest } from '../../transport';
 type ValueType = 'boolean' | 'json' | 'number' | 'string';
 
 const properties: INodeProperties[] = [
-	conversationIdField,
+	// The user first: the conversation list shows that user's conversations.
 	userField,
+	conversationIdField,
 	{
 		displayName: 'Variable ID',
 		name: 'variableId',

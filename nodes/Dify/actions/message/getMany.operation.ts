@@ -9,8 +9,9 @@ import { getOptions, getUser, requestSettings } from '../../helpers/params';
 import { difyRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
-	conversationIdField,
+	// The user first: the conversation list shows that user's conversations.
 	userField,
+	conversationIdField,
 	returnAllField,
 	{ ...limitField, description: 'Max number of messages to return: the most recent ones' },
 	optionsCollection(['maxRetries', 'timeout']),
