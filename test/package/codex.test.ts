@@ -34,8 +34,9 @@ const readmeAnchors = new Set(
 		),
 );
 
-test.each([
+const CODEX_CASES: Array<[string, string, string[]]> = [
 	['Dify/Dify.node.json', 'n8n-nodes-dify-flowgen.dify', ['MoLook', 'LLM app', 'chatbot']],
+	['Dify/DifyTrigger.node.json', 'n8n-nodes-dify-flowgen.difyTrigger', ['MoLook', 'feedback', 'workflow failed']],
 	['DifyKnowledge/DifyKnowledge.node.json', 'n8n-nodes-dify-flowgen.difyKnowledge', ['knowledge base', 'RAG', 'retrieval']],
 	[
 		'FlowGen/FlowGen.node.json',
@@ -47,7 +48,17 @@ test.each([
 		'n8n-nodes-dify-flowgen.flowGenTrigger',
 		['AutoGen', 'multi-agent', 'human in the loop'],
 	],
-])(
+];
+
+test('every node of package.json has a codex case here', () => {
+	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
+	const files = pkg.n8n.nodes.map((n) => n.replace(/^dist\/nodes\//, '').replace(/\.js$/, '.json'));
+	expect(CODEX_CASES.map(([file]) => file).sort()).toEqual(files.sort());
+});
+
+test.each(CODEX_CASES)(
 	'%s: AI category found by the nodes panel search, searchable aliases, documentation links to README headings',
 	(file, node, aliases) => {
 		const data = codex(file);

@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { ServiceFailure } from '../../shared/errors';
+import { rejectedKeyMessage, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
 	checkedBaseUrl,
@@ -22,22 +22,32 @@ import {
 export type { DownloadedFile, FileToUpload, RequestSettings };
 export type KnowledgeContext = HttpContext;
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export const KNOWLEDGE: ServiceSpec = {
 	name: 'Dify Knowledge',
 	credentialType: 'difyKnowledgeApi',
-	describeFailure: (status, body) => describeFailure(status, body),
+	describeFailure: (status, body, _headers, credentialName) =>
+		describeFailure(status, body, credentialName),
 };
 
 /**
  * Dify's error body in words that say what to do for the Knowledge API. The app routes' wording is
  * reused (HTML pages, text bodies); the codes below only exist on knowledge routes.
  */
-export function describeFailure(status: number, body: unknown): ServiceFailure {
+export function describeFailure(
+	status: number,
+	body: unknown,
+	credentialName?: string,
+): ServiceFailure {
 	const failure = describeDifyFailure(status, body);
 	const message = failure.message;
 	if (status === 401) {
 		// Recorded: dify-real-1.14.2/err_datasets_with_app_key.txt (an app key on GET /datasets).
-		failure.message = `${message}. The Dify Knowledge API credential needs a knowledge base API key (Knowledge -> Service API, it starts with dataset-); an app key (app-...) is refused here.`;
+		const difySaid = isRecord(body) && typeof body.message === 'string' ? body.message : '';
+		failure.message = `${rejectedKeyMessage('API Key', credentialName, difySaid ? `Dify: ${difySaid}` : undefined)} The Dify Knowledge API credential needs a knowledge base API key (Knowledge -> Service API, it starts with dataset-); an app key (app-...) is refused here.`;
 	} else if (status === 403 && /api access is not enabled/i.test(message)) {
 		failure.message = `the knowledge base has API access turned off (Dify: "${message}"). In Dify open the knowledge base, then API Access, and turn it on.`;
 	} else if (failure.code === 'unsupported_file_type' || status === 415) {

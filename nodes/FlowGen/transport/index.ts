@@ -597,7 +597,7 @@ export function describeFlowGenFailure(
 		if (agentok && opaque) {
 			// Agentok's answer to a bearer token GoTrue cannot verify (agentok-api.md "Base URL and auth").
 			return failure(
-				'the access token was not accepted: Agentok answers 500 Internal Server Error to a bearer token it cannot verify. Check the Access Token in the FlowGen credential (a current Agentok user access token), or use an API key (atk_...); otherwise the server failed.',
+				'Agentok answered 500 Internal Server Error, which is also its answer to a bearer token it cannot verify. If the FlowGen credential uses an Access Token, check it (a current Agentok user access token) or use an API key (atk_...); otherwise the server failed.',
 			);
 		}
 		if (route.chatId !== undefined && opaque) {

@@ -300,7 +300,20 @@ describe('Dify Trigger: Fetch Test Event', () => {
 	});
 
 	it('a chatflow key: Dify lists no chatflow runs in its logs, so run events never fire', async () => {
-		await seedMessages(env, DIFY_KEYS.advancedChat, 'ann', ['hello']);
+		const sent = await fetch(`${env.baseUrl}/chat-messages`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Bearer ${DIFY_KEYS.advancedChat}`,
+				'Content-Type': 'application/json',
+			},
+			body: JSON.stringify({
+				query: 'hello',
+				inputs: { persona: 'pirate' },
+				user: 'ann',
+				response_mode: 'blocking',
+			}),
+		});
+		expect(sent.status).toBe(200);
 		const t = await trigger(
 			{ events: ['workflowRunFinished'], options: { includeExisting: true } },
 			DIFY_KEYS.advancedChat,

@@ -313,7 +313,7 @@ describe('errors worded for Agentok', () => {
 		});
 		expect(errorOf(token)).toEqual({
 			message:
-				'FlowGen: the access token was not accepted: Agentok answers 500 Internal Server Error to a bearer token it cannot verify. Check the Access Token in the FlowGen credential (a current Agentok user access token), or use an API key (atk_...); otherwise the server failed.',
+				'FlowGen: Agentok answered 500 Internal Server Error, which is also its answer to a bearer token it cannot verify. If the FlowGen credential uses an Access Token, check it (a current Agentok user access token) or use an API key (atk_...); otherwise the server failed.',
 			description: 'HTTP 500 | Server: Internal Server Error',
 			httpCode: '500',
 		});

@@ -118,7 +118,7 @@ describe('Knowledge Base -> Create, Get, Update, Delete', () => {
 			{ key: DIFY_KEYS.chat },
 		);
 		expect(result.error?.message).toBe(
-			'Dify Knowledge: Access token is invalid. The Dify Knowledge API credential needs a knowledge base API key (Knowledge -> Service API, it starts with dataset-); an app key (app-...) is refused here.',
+			'Dify Knowledge: the API Key in the credential "Dify Knowledge account" was not accepted (Dify: Access token is invalid). The Dify Knowledge API credential needs a knowledge base API key (Knowledge -> Service API, it starts with dataset-); an app key (app-...) is refused here.',
 		);
 		expect(JSON.stringify(result.run.data.resultData)).not.toContain(DIFY_KEYS.chat);
 	});
