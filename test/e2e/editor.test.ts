@@ -433,6 +433,9 @@ run('real n8n: the Dify node in the editor (headless Chromium)', () => {
 				['FlowGen Trigger', 'multi-agent', 'human in the loop'],
 				'trigger',
 			);
+			// The Dify Trigger, listed with the Dify node as one "Dify" entry in the same way.
+			await searchFinds('Dify', ['Dify Trigger', 'MoLook', 'workflow failed'], 'dify-trigger');
+			await searchBar().fill('FlowGen');
 			await addFromResult('FlowGen', /waiting for human input/i);
 			await shot('trigger-added');
 			await closeNdv();
@@ -445,6 +448,7 @@ run('real n8n: the Dify node in the editor (headless Chromium)', () => {
 			await closeNdv();
 
 			await openNextStepPanel();
+			await searchFinds('Dify Knowledge', ['Dify Knowledge', 'knowledge base', 'vector store'], 'knowledge');
 			await searchFinds('Dify', ['Dify', 'MoLook', 'LLM app'], 'dify');
 			await addFromResult('Dify', /^Send a chat message$/);
 
