@@ -598,7 +598,10 @@ run('real n8n: the Dify node in the editor (headless Chromium)', () => {
 	);
 
 	it('stayed on loopback, with no console error or failed request from this package', () => {
-		expect(offline).toEqual([]);
+		// n8n's own editor asks the npm registry about a community package whose node is added from
+		// the nodes panel (its package details); the route above aborts it. Nothing else may leave.
+		const editorLookup = `https://registry.npmjs.org/${PACKAGE_NAME}`;
+		expect(offline.filter((url) => url !== editorLookup)).toEqual([]);
 		const ours = (line: string) => /dify|flowgen/i.test(line) || line.includes(PACKAGE_NAME);
 		expect(failedRequests.filter(ours)).toEqual([]);
 		expect(consoleErrors.filter(ours)).toEqual([]);
