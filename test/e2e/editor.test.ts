@@ -603,7 +603,10 @@ run('real n8n: the Dify node in the editor (headless Chromium)', () => {
 		const editorLookup = `https://registry.npmjs.org/${PACKAGE_NAME}`;
 		expect(offline.filter((url) => url !== editorLookup)).toEqual([]);
 		const ours = (line: string) => /dify|flowgen/i.test(line) || line.includes(PACKAGE_NAME);
-		expect(failedRequests.filter(ours)).toEqual([]);
+		// n8n's editor also asks for optional output schemas (`/schemas/<node type>/<version>...json`,
+		// its schema preview) that a package may ship; this one ships none, so those answer 404.
+		const optionalSchema = (line: string) => /^404 \S+\/schemas\/n8n-nodes-dify-flowgen\./.test(line);
+		expect(failedRequests.filter(ours).filter((line) => !optionalSchema(line))).toEqual([]);
 		expect(consoleErrors.filter(ours)).toEqual([]);
 	});
 });
