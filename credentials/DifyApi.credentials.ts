@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { keyOnlyToItsOrigin } from './keyOnlyToItsOrigin';
+
 export class DifyApi implements ICredentialType {
 	name = 'difyApi';
 
@@ -47,16 +49,7 @@ export class DifyApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		headers.Authorization = `Bearer ${credentials.apiKey as string}`;
-		// Never follow a redirect with the key (n8n would resend it to any host): the nodes follow
-		// same-origin ones themselves; the credential test follows none. Userinfo in a Base URL
-		// would replace the key with Basic auth, so it is dropped.
-		return {
-			...requestOptions,
-			headers,
-			disableFollowRedirect: true,
-			url: withoutUserinfo(requestOptions.url),
-			...(requestOptions.baseURL ? { baseURL: withoutUserinfo(requestOptions.baseURL) } : {}),
-		};
+		return keyOnlyToItsOrigin(requestOptions, headers);
 	}
 
 	// GET /info needs a valid app key and works for every app mode. n8n's own words for a failed
@@ -93,8 +86,4 @@ export class DifyApi implements ICredentialType {
 			},
 		],
 	};
-}
-
-function withoutUserinfo(url: string): string {
-	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }

@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { keyOnlyToItsOrigin } from './keyOnlyToItsOrigin';
+
 export class FlowGenApi implements ICredentialType {
 	name = 'flowGenApi';
 
@@ -107,16 +109,7 @@ export class FlowGenApi implements ICredentialType {
 		} else {
 			headers['X-API-KEY'] = credentials.apiKey as string;
 		}
-		// Never follow a redirect with the key (n8n would resend it to any host): the nodes follow
-		// same-origin ones themselves; the credential test follows none. Userinfo in a Base URL
-		// would replace the key with Basic auth, so it is dropped.
-		return {
-			...requestOptions,
-			headers,
-			disableFollowRedirect: true,
-			url: withoutUserinfo(requestOptions.url),
-			...(requestOptions.baseURL ? { baseURL: withoutUserinfo(requestOptions.baseURL) } : {}),
-		};
+		return keyOnlyToItsOrigin(requestOptions, headers);
 	}
 
 	// GET /chats needs a valid key or token on the documented and the open-source FlowGen server
@@ -127,8 +120,4 @@ export class FlowGenApi implements ICredentialType {
 			url: '/chats',
 		},
 	};
-}
-
-function withoutUserinfo(url: string): string {
-	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }

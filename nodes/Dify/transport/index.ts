@@ -360,7 +360,8 @@ export async function openEventStream(
 	return await streamOrJson(ctx, response, settings);
 }
 
-function toBuffer(body: unknown): Buffer {
+/** A response body read as bytes, as one Buffer. */
+export function toBuffer(body: unknown): Buffer {
 	if (Buffer.isBuffer(body)) return body;
 	if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body));
 	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);

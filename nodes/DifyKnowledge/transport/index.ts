@@ -14,6 +14,7 @@ import {
 	DEFAULT_SETTINGS,
 	describeFailure as describeDifyFailure,
 	fileNameOf,
+	toBuffer,
 	type DownloadedFile,
 	type FileToUpload,
 	type RequestSettings,
@@ -128,12 +129,4 @@ export async function fetchFile(
 		mimeType: contentType.split(';')[0].trim() || 'application/octet-stream',
 		fileName: fileNameOf(response.headers['content-disposition']),
 	};
-}
-
-function toBuffer(body: unknown): Buffer {
-	if (Buffer.isBuffer(body)) return body;
-	if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body));
-	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-	if (typeof body === 'string') return Buffer.from(body, 'utf8');
-	return Buffer.alloc(0);
 }
