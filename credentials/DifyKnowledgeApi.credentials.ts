@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { keyOnlyToItsOrigin } from './keyOnlyToItsOrigin';
+
 export class DifyKnowledgeApi implements ICredentialType {
 	name = 'difyKnowledgeApi';
 
@@ -54,7 +56,7 @@ export class DifyKnowledgeApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		headers.Authorization = `Bearer ${credentials.apiKey as string}`;
-		return { ...requestOptions, headers };
+		return keyOnlyToItsOrigin(requestOptions, headers);
 	}
 
 	// GET /datasets needs a valid knowledge key; an app key gets 401 "Access token is invalid".

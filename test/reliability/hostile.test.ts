@@ -196,12 +196,13 @@ describe('redirects: the key never follows a redirect to another origin', () => 
 
 	test.each([
 		['difyApi', { apiKey: DIFY_KEY, baseUrl: '' }],
+		['difyKnowledgeApi', { apiKey: DIFY_KEY, baseUrl: '' }],
 		['flowGenApi', { authentication: 'apiKey', apiKey: FLOWGEN_KEY, baseUrl: '' }],
 		['flowGenApi', { authentication: 'accessToken', accessToken: FLOWGEN_TOKEN, baseUrl: '' }],
 	] as const)('credential test (%s): a redirect elsewhere fails the test; the other server sees nothing', async (type, data) => {
 		server.mode = 'redirectElsewhere';
 		server.redirectStatus = 302;
-		const baseUrl = type === 'difyApi' ? `${server.url}/v1` : server.url;
+		const baseUrl = type === 'flowGenApi' ? server.url : `${server.url}/v1`;
 		const result = await testCredential(type, { ...data, baseUrl });
 		expect(result.status).toBe('Error');
 		expect(server.hits).toHaveLength(1);
