@@ -4,6 +4,7 @@ import { rejectedKeyMessage, type ServiceFailure } from '../../shared/errors';
 import {
 	callService,
 	checkedBaseUrl,
+	checkedPath,
 	credentialData,
 	joinUrl,
 	type HttpCall,
@@ -64,7 +65,7 @@ async function urlFor(ctx: KnowledgeContext, path: string): Promise<string> {
 	const { baseUrl } = await credentialData<{ baseUrl?: string }>(ctx, KNOWLEDGE.credentialType);
 	return joinUrl(
 		checkedBaseUrl(ctx.getNode(), 'Dify Knowledge API', baseUrl, 'https://api.dify.ai/v1'),
-		path,
+		checkedPath(ctx.getNode(), path),
 	);
 }
 
