@@ -20,12 +20,16 @@ import {
 	AGENTOK_KEYS,
 	AGENTOK_PROJECTS,
 	AGENTOK_TEMPLATES,
+	agentokChat,
+	agentokMessage,
 	createFlowGen,
 	FLOWGEN_FLOWS,
 	FLOWGEN_KEYS,
 	FLOWGEN_PROMPTS,
 	FLOWGEN_TEMPLATES,
+	type FlowGenChat,
 	type FlowGenContract,
+	type FlowGenMessage,
 	type FlowGenSandbox,
 } from '../../sandbox/flowgen';
 
@@ -41,6 +45,8 @@ export {
 export type { FlowGenContract };
 export const NODE = 'FlowGen';
 export const CONTRACTS: FlowGenContract[] = ['documented', 'oss'];
+/** The two FlowGen contracts and Agentok, FlowGen's successor. */
+export const ALL_CONTRACTS: FlowGenContract[] = ['documented', 'oss', 'agentok'];
 
 /** Fast polling for the tests (the sandbox's step delay is 20 ms). */
 export const FAST = { pollInterval: 0.05, maxWait: 10, maxRetries: 0 };
@@ -82,6 +88,51 @@ export const AGENTOK_ALICE_KEY: Auth = { method: 'apiKey', key: AGENTOK_KEYS.api
 /** Alice's API key for the sandbox's contract (Agentok keys start with `atk_`). */
 export const aliceKeyFor = (sandbox: FlowGenSandbox): Auth =>
 	sandbox.contract === 'agentok' ? AGENTOK_ALICE_KEY : ALICE_KEY;
+
+/** Alice's bearer access token for the sandbox's contract (Agentok: a Supabase user token). */
+export const aliceTokenFor = (sandbox: FlowGenSandbox): Auth => ({
+	method: 'accessToken',
+	token: sandbox.contract === 'agentok' ? AGENTOK_KEYS.accessToken : FLOWGEN_KEYS.accessToken,
+});
+
+/** The keys and user ids of the sandbox's contract. */
+export const keysFor = (sandbox: FlowGenSandbox) =>
+	sandbox.contract === 'agentok' ? AGENTOK_KEYS : FLOWGEN_KEYS;
+
+/**
+ * What a user types as Flow / Project ID for one of the seeded scripts: the FlowGen flow id, or on
+ * Agentok the integer id of the project running the same script (as text, as the field holds it).
+ */
+export const flowIdFor = (sandbox: FlowGenSandbox, flow: keyof typeof FLOWGEN_FLOWS): string =>
+	sandbox.contract === 'agentok' ? String(AGENTOK_PROJECTS[flow]) : FLOWGEN_FLOWS[flow];
+
+/** The seeded template's id as a user types it (Agentok: an integer as text). */
+export const templateIdFor = (sandbox: FlowGenSandbox): string =>
+	sandbox.contract === 'agentok' ? String(AGENTOK_TEMPLATES.askOnce) : FLOWGEN_TEMPLATES.askOnce;
+
+/** A chat as the contract's server answers it (Agentok: its own shape, integer ids, null status). */
+export function answeredChat(sandbox: FlowGenSandbox, chat: FlowGenChat | string): IDataObject {
+	const record = typeof chat === 'string' ? sandbox.chat(chat) : chat;
+	if (!record) throw new Error(`no chat ${String(chat)} in the ${sandbox.contract} sandbox`);
+	return (sandbox.contract === 'agentok'
+		? agentokChat(record)
+		: { ...record }) as unknown as IDataObject;
+}
+
+/** A stored message as the contract's server answers it. */
+export function answeredMessage(sandbox: FlowGenSandbox, message: FlowGenMessage): IDataObject {
+	return (sandbox.contract === 'agentok'
+		? agentokMessage(message)
+		: { ...message }) as unknown as IDataObject;
+}
+
+/** A chat id as the server's records carry it: an integer on Agentok, text on FlowGen. */
+export const answeredId = (sandbox: FlowGenSandbox, id: string): string | number =>
+	sandbox.contract === 'agentok' ? Number(id) : id;
+
+/** Whether the contract's server offers GET /chats/{chat_id}/messages (the open-source one does not). */
+export const offersHistory = (sandbox: FlowGenSandbox | FlowGenContract): boolean =>
+	(typeof sandbox === 'string' ? sandbox : sandbox.contract) !== 'oss';
 
 export function credentials(baseUrl: string, auth: Auth = ALICE_KEY): CredentialsByType {
 	return {
