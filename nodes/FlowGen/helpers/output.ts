@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { flagStatusMessage, normalizeStatus, withNormalizedStatus } from '../status';
+import { contractFromAnswer } from '../transport';
 import type { AgentRunResult, WaitSettings } from './agentRun';
 
 export const HISTORY_UNAVAILABLE_NOTE =
@@ -44,7 +45,7 @@ export function sendOutput(
 		const seconds = Math.round(settings.maxWaitMs / 100) / 10;
 		notes.push(
 			result.tookEffect
-				? `Stopped waiting after ${seconds} s (Maximum Wait) while the agents were still running; the run goes on in FlowGen. Check it later with Chat: Get, or raise Maximum Wait.`
+				? `Stopped waiting after ${seconds} s (Maximum Wait) while the agents were still running; the run goes on in ${contractFromAnswer(chat) === 'agentok' ? 'Agentok' : 'FlowGen'}. Check it later with Chat: Get, or raise Maximum Wait.`
 				: `The chat did not start running within ${seconds} s (Maximum Wait); the server may still take the message up.`,
 		);
 	}

@@ -1,5 +1,6 @@
 /**
- * Message: Send and Human Input: Send through the real engine against both FlowGen contracts:
+ * Message: Send and Human Input: Send through the real engine against all three contracts
+ * (FlowGen documented, open-source v0.9, Agentok):
  * the wait-for-agents loop through a human-input stop (the question returned) and on to
  * completion, sends that do not wait, failed runs, the Maximum Wait, cancel, the not-waiting
  * refusal and its option, and the exact requests and bodies.
@@ -8,22 +9,27 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { until } from '../../harness/until';
 import {
+	ALL_CONTRACTS,
+	answeredChat,
+	answeredId,
+	answeredMessage,
 	byId,
-	CONTRACTS,
 	collapsedRoutes,
 	errorOf,
 	expectNoSecret,
 	FAST,
 	FLOWGEN_FLOWS,
-	FLOWGEN_KEYS,
 	FLOWGEN_PROMPTS,
 	jsonOf,
+	keysFor,
+	offersHistory,
 	requestsTo,
 	resetFlowGen,
 	runFlowGen,
 	seedChat,
 	startFlowGen,
 	WORDS,
+	type FlowGenContract,
 	type FlowGenEnv,
 } from './setup';
 
@@ -65,23 +71,32 @@ function flagged(message: IDataObject): IDataObject {
 }
 
 /** The sandbox's messages after the latest user message with this content, as the node outputs them. */
-function storedAfter(
-	env: FlowGenEnv,
-	contract: 'documented' | 'oss',
-	chatId: string,
-	content: string,
-) {
+function storedAfter(env: FlowGenEnv, contract: FlowGenContract, chatId: string, content: string) {
 	const all = env[contract].messagesOf(chatId);
 	let at = -1;
 	all.forEach((m, i) => {
 		if (m.type === 'user' && m.content === content) at = i;
 	});
-	return all.slice(at + 1).map((m) => flagged(m as unknown as IDataObject));
+	return all.slice(at + 1).map((m) => flagged(answeredMessage(env[contract], m)));
 }
 
-describe.each(CONTRACTS)('%s contract', (contract) => {
+describe.each(ALL_CONTRACTS)('%s contract', (contract) => {
 	const fg = () => env[contract];
 	const documented = contract === 'documented';
+	const agentok = contract === 'agentok';
+	/** Where the agents' messages and question can be read back (not the open-source server). */
+	const history = offersHistory(contract);
+	/**
+	 * Agentok writes no `__STATUS_RUNNING__` row (removed January 2025) and stores a human answer
+	 * only as the user's row, not again as the agent's turn (transcript-run.txt, rows 6-8).
+	 */
+	const runningRow = agentok ? [] : ['__STATUS_RUNNING__'];
+	const echoed = (answer: string) => (agentok ? [] : [answer]);
+	/**
+	 * Agentok's `updated_at` never moves, so the node reads the history once before a send, as the
+	 * baseline its polls compare marker-row ids with (helpers/agentRun.ts).
+	 */
+	const baselineRead = (chatId: string) => (agentok ? [`GET /chats/${chatId}/messages`] : []);
 
 	test('Send waits through the agents to the human-input stop and returns the question; Human Input: Send carries on to completion', async () => {
 		const chatId = seedChat(fg());
@@ -92,19 +107,19 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 
 		const stopped = jsonOf(first);
 		const expectedStop: IDataObject = {
-			chatId,
+			chatId: answeredId(fg(), chatId),
 			status: 'wait_for_human_input',
 			normalizedStatus: 'waiting_for_input',
 			waited: true,
 			timedOut: false,
-			prompt: documented ? FLOWGEN_PROMPTS.plan : null,
-			historyAvailable: documented,
-			chat: { ...chatAtStop, normalizedStatus: 'waiting_for_input' },
+			prompt: history ? FLOWGEN_PROMPTS.plan : null,
+			historyAvailable: history,
+			chat: { ...answeredChat(fg(), chatAtStop), normalizedStatus: 'waiting_for_input' },
 		};
-		if (documented) {
+		if (history) {
 			expectedStop.messages = storedAfter(env, contract, chatId, 'Plan a trip');
 			expect((expectedStop.messages as IDataObject[]).map((m) => m.content)).toEqual([
-				'__STATUS_RUNNING__',
+				...runningRow,
 				'Plan a trip',
 				'Plan for "Plan a trip": 1. research 2. draft 3. review',
 				`__STATUS_WAIT_FOR_HUMAN_INPUT__ ${FLOWGEN_PROMPTS.plan}`,
@@ -118,6 +133,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		// Requests: read the chat, send, poll until it stops, then the history (405 on oss).
 		expect(collapsedRoutes(env, fg())).toEqual([
 			`GET /chats/${chatId}`,
+			...baselineRead(chatId),
 			`POST /chats/${chatId}/messages`,
 			`GET /chats/${chatId}`,
 			`GET /chats/${chatId}/messages`,
@@ -130,7 +146,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			owner: '',
 			message: 'Plan a trip',
 		});
-		expect(post.headers['x-api-key']).toBe(FLOWGEN_KEYS.apiKey);
+		expect(post.headers['x-api-key']).toBe(keysFor(fg()).apiKey);
 		expect(post.headers.authorization).toBeUndefined();
 		expectNoSecret(first);
 
@@ -140,20 +156,20 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		const chatAtEnd = fg().chat(chatId)!;
 		expect(chatAtEnd.status).toBe('completed');
 		const done: IDataObject = {
-			chatId,
+			chatId: answeredId(fg(), chatId),
 			status: 'completed',
 			normalizedStatus: 'completed',
 			waited: true,
 			timedOut: false,
 			prompt: null,
-			historyAvailable: documented,
-			chat: { ...chatAtEnd, normalizedStatus: 'completed' },
+			historyAvailable: history,
+			chat: { ...answeredChat(fg(), chatAtEnd), normalizedStatus: 'completed' },
 		};
-		if (documented) {
+		if (history) {
 			done.messages = storedAfter(env, contract, chatId, 'yes');
 			expect((done.messages as IDataObject[]).map((m) => m.content)).toEqual([
 				`__STATUS_RECEIVED_HUMAN_INPUT__ ${FLOWGEN_PROMPTS.plan}`,
-				'yes',
+				...echoed('yes'),
 				'Final answer for "Plan a trip" (plan approval: yes). TERMINATE',
 				'__STATUS_COMPLETED__ DONE',
 			]);
@@ -163,6 +179,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		expect(jsonOf(second)).toEqual([done]);
 		expect(collapsedRoutes(env, fg())).toEqual([
 			`GET /chats/${chatId}`,
+			...baselineRead(chatId),
 			`POST /chats/${chatId}/input`,
 			`GET /chats/${chatId}`,
 			`GET /chats/${chatId}/messages`,
@@ -183,17 +200,17 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		const r1 = await runFlowGen(fg(), send(chatId, 'Write a report'));
 		expect(jsonOf(r1)[0]).toMatchObject({
 			normalizedStatus: 'waiting_for_input',
-			prompt: documented ? FLOWGEN_PROMPTS.plan : null,
+			prompt: history ? FLOWGEN_PROMPTS.plan : null,
 		});
 		const r2 = await runFlowGen(fg(), answer(chatId, 'ok'));
 		expect(jsonOf(r2)[0]).toMatchObject({
 			normalizedStatus: 'waiting_for_input',
-			prompt: documented ? FLOWGEN_PROMPTS.draft : null,
+			prompt: history ? FLOWGEN_PROMPTS.draft : null,
 		});
-		if (documented) {
+		if (history) {
 			expect((jsonOf(r2)[0].messages as IDataObject[]).map((m) => m.content)).toEqual([
 				`__STATUS_RECEIVED_HUMAN_INPUT__ ${FLOWGEN_PROMPTS.plan}`,
-				'ok',
+				...echoed('ok'),
 				'Draft for "Write a report" (plan approval: ok)',
 				`__STATUS_WAIT_FOR_HUMAN_INPUT__ ${FLOWGEN_PROMPTS.draft}`,
 			]);
@@ -216,9 +233,9 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			timedOut: false,
 			prompt: null,
 		});
-		if (documented) {
+		if (history) {
 			expect((json.messages as IDataObject[]).map((m) => m.content)).toEqual([
-				'__STATUS_RUNNING__',
+				...runningRow,
 				'Quick one',
 				'Answer for "Quick one". TERMINATE',
 				'__STATUS_COMPLETED__ DONE',
@@ -235,7 +252,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			normalizedStatus: 'failed',
 			timedOut: false,
 		});
-		if (documented) {
+		if (history) {
 			const last = (json.messages as IDataObject[]).at(-1);
 			expect(last).toMatchObject({
 				isStatus: true,
@@ -252,16 +269,21 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		expect(result.error).toBeUndefined();
 		const [json] = jsonOf(result);
 		expect(json).toEqual({
-			chatId,
+			chatId: answeredId(fg(), chatId),
 			status: 'running',
 			normalizedStatus: 'running',
 			waited: false,
 			timedOut: false,
-			chat: expect.objectContaining({ id: chatId, status: 'running', normalizedStatus: 'running' }),
+			chat: {
+				...answeredChat(fg(), fg().chats()[0]),
+				status: 'running',
+				normalizedStatus: 'running',
+			},
 		});
-		// No history read, one poll.
+		// No history read after the run (Agentok: only the baseline before the send), one poll.
 		expect(collapsedRoutes(env, fg())).toEqual([
 			`GET /chats/${chatId}`,
+			...baselineRead(chatId),
 			`POST /chats/${chatId}/messages`,
 			`GET /chats/${chatId}`,
 		]);
@@ -284,7 +306,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			timedOut: true,
 		});
 		expect(String(json.note)).toContain(
-			'Stopped waiting after 0.3 s (Maximum Wait) while the agents were still running; the run goes on in FlowGen. Check it later with Chat: Get, or raise Maximum Wait.',
+			`Stopped waiting after 0.3 s (Maximum Wait) while the agents were still running; the run goes on in ${agentok ? 'Agentok' : 'FlowGen'}. Check it later with Chat: Get, or raise Maximum Wait.`,
 		);
 		expect(fg().isRunning(chatId)).toBe(true);
 	});
@@ -350,21 +372,24 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 				answer(chatId, 'yes', { options: { ...FAST, onlyWhenWaiting: false } }),
 			);
 			// One send; a poll may slip in before its answer arrives (50 ms interval).
-			expect(routesOf().slice(0, 2)).toEqual([
+			const expected = [
 				`GET /chats/${chatId}`,
+				...baselineRead(chatId),
 				`POST /chats/${chatId}/input`,
-			]);
+			];
+			expect(routesOf().slice(0, expected.length)).toEqual(expected);
 			expect(routesOf().filter((r) => r.startsWith('POST'))).toHaveLength(1);
 			const error = errorOf(result);
 			if (documented) {
-				// The documented server checks the status itself: 409.
+				// The documented server checks the status itself: 409; the open-source one and Agentok do not.
 				expect(error).toEqual({
 					message: `FlowGen: the server refused human input for chat ${chatId} in the chat's current state (409 Conflict).`,
 					description: 'HTTP 409 | Server: Chat is not waiting for human input.',
 					httpCode: '409',
 				});
 			} else {
-				// The open-source server stores the input, finds no run and answers 200 {"error": ...}.
+				// The open-source server and Agentok store the input, find no run and answer 200
+				// {"error": ...} (Agentok: transcript-routes.txt, POST /chats/1/input).
 				expect(error).toEqual({
 					message: `FlowGen: the input did not reach the agents of chat ${chatId}: the server found no run waiting for it.`,
 					description: `Server: No assistant found with that chat ID. ${chatId}`,
