@@ -44,6 +44,26 @@ export function faultBody(status: number, fault: { code?: string; message?: stri
 	return { detail: fault.message ?? http.STATUS_CODES[status] ?? 'Error' };
 }
 
+/**
+ * The same injected faults as Agentok answers them: its pydantic 422 items carry no `url`
+ * (transcript-routes.txt, every 422), the rest is as on FlowGen (`{"detail"}`, a bare 500 text/plain).
+ */
+export function agentokFaultBody(
+	status: number,
+	fault: { code?: string; message?: string },
+): unknown {
+	const body = faultBody(status, fault);
+	if (status !== 422) return body;
+	const { detail } = body as { detail: PydanticError[] };
+	return {
+		detail: detail.map((item) => {
+			const copy = { ...item };
+			delete copy.url;
+			return copy;
+		}),
+	};
+}
+
 export interface PydanticError {
 	type: string;
 	loc: Array<string | number>;

@@ -7,7 +7,7 @@
  */
 import type { RequestContext, SandboxServer } from '../core';
 import { Router } from '../core';
-import { detail, faultBody } from './errors';
+import { agentokFaultBody, detail, faultBody } from './errors';
 import { credentialOf } from './keys';
 import { registerAgentokRoutes } from './agentok';
 import { registerRoutes } from './routes';
@@ -87,10 +87,11 @@ export function createFlowGen(
 	if (opts.contract === 'agentok') registerAgentokRoutes(router, state);
 	else registerRoutes(router, state);
 
+	const errorBody = opts.contract === 'agentok' ? agentokFaultBody : faultBody;
 	server.register({
 		router,
 		keyOf: credentialOf,
-		errorBody: faultBody,
+		errorBody,
 		notFound: (ctx) => notFound(ctx, router),
 		methodNotAllowed: (ctx) => {
 			// Starlette answers with the first route whose path matched; its methods go in `Allow`.
@@ -106,7 +107,7 @@ export function createFlowGen(
 		server.register({
 			router: new Router('flowgen', opts.mount.slice(0, -'/v1'.length)),
 			keyOf: credentialOf,
-			errorBody: faultBody,
+			errorBody,
 			notFound: (ctx) => detail(ctx, 404, 'Not Found'),
 			methodNotAllowed: (ctx) => detail(ctx, 404, 'Not Found'),
 		});

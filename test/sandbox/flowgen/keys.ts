@@ -171,6 +171,12 @@ export const AGENTOK_KEYS = {
 	unknownApiKey: agentokKey('agentok-sandbox:nobody'),
 	accessToken: supabaseToken(AGENTOK_USERS.alice.id),
 	otherAccessToken: supabaseToken(AGENTOK_USERS.bob.id),
+	/**
+	 * JWT-shaped and signed like the others, but for a user GoTrue does not know: rejected like any
+	 * token GoTrue does not accept, 500 text/plain (transcript-routes.txt shows that answer for
+	 * `bad.jwt.token`; the server code checks every bearer token the same way).
+	 */
+	unknownUserToken: supabaseToken('99999999-9999-4999-8999-999999999999'),
 	/** A token GoTrue does not accept: 500 text/plain (transcript-routes.txt, `bad.jwt.token`). */
 	malformedToken: 'bad.jwt.token',
 	userId: AGENTOK_USERS.alice.id,
