@@ -1,19 +1,23 @@
 /**
- * FlowGen error classes through the real engine, both contracts: bad credentials (both auth
- * methods), an unknown chat (404 vs the open-source 500), a FastAPI 422 detail list, retries
+ * FlowGen error classes through the real engine, all three contracts (FlowGen documented,
+ * open-source v0.9, Agentok): bad credentials (both auth methods; Agentok's two 401s and its 500
+ * for a bearer token it cannot verify), an unknown chat (404 vs the open-source 500; Agentok's
+ * integer ids), a FastAPI 422 detail list, retries
  * (429/5xx on reads; sends only on 429/503), input checks before any request, and no key or token
  * in any error.
  */
 import {
-	ALICE_TOKEN,
+	aliceTokenFor,
+	ALL_CONTRACTS,
+	answeredId,
 	byId,
-	CONTRACTS,
 	errorOf,
 	expectNoSecret,
 	FAST,
+	flowIdFor,
 	FLOWGEN_FLOWS,
-	FLOWGEN_KEYS,
 	jsonOf,
+	keysFor,
 	requestsTo,
 	resetFlowGen,
 	routesOf,
@@ -21,6 +25,7 @@ import {
 	seedChat,
 	startFlowGen,
 	type Auth,
+	type FlowGenContract,
 	type FlowGenEnv,
 } from './setup';
 
@@ -45,54 +50,105 @@ const KEY_500 = {
 	description: 'HTTP 500 | Server: Internal Server Error',
 	httpCode: '500',
 };
+/** Agentok's 401s (transcript-routes.txt): worded with where its keys come from. */
+const agentokUnauthorized = (serverWords: string) => ({
+	message:
+		'FlowGen: the API key or access token was not accepted. Check the FlowGen credential: its Authentication method, the key (Agentok keys start with atk_, from the Agentok studio under Settings, then API Keys) or token, and the Base URL.',
+	description: `HTTP 401 | Server: ${serverWords}`,
+	httpCode: '401',
+});
+/** Agentok's bare 500 text/plain for a bearer token GoTrue does not accept (transcript-routes.txt). */
+const AGENTOK_TOKEN_500 = {
+	message:
+		'FlowGen: Agentok answered 500 Internal Server Error, which is also its answer to a bearer token it cannot verify. If the FlowGen credential uses an Access Token, check it (a current Agentok user access token) or use an API key (atk_...); otherwise the server failed.',
+	description: 'HTTP 500 | Server: Internal Server Error',
+	httpCode: '500',
+};
 
-describe.each(CONTRACTS)('%s contract', (contract) => {
+type Expected = { message: string; description: string; httpCode: string };
+
+describe.each(ALL_CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 	const fg = () => env[contract];
 	const documented = contract === 'documented';
+	const agentok = contract === 'agentok';
+	const keys = keysFor(contract);
 
 	describe('bad credentials', () => {
 		const list = { resource: 'chat', operation: 'getAll', returnAll: true, options: OPTIONS };
-		const cases: Array<[string, Auth, 'unauthorized' | 'crash']> = [
-			['API key of nobody', { method: 'apiKey', key: FLOWGEN_KEYS.unknownApiKey }, 'crash'],
-			['empty API key', { method: 'apiKey', key: '' }, 'unauthorized'],
+		// Per contract: the documented server answers 401 for all; the open-source one crashes (500)
+		// on an unknown key and an undecodable token; Agentok has a 401 for no key and one for an
+		// unknown key, and a 500 for every bearer token GoTrue does not accept.
+		const cases: Array<[string, Auth, Record<FlowGenContract, Expected>]> = [
+			[
+				'API key of nobody',
+				{ method: 'apiKey', key: keys.unknownApiKey },
+				{
+					documented: UNAUTHORIZED,
+					oss: KEY_500,
+					agentok: agentokUnauthorized('An error occurred during authentication'),
+				},
+			],
+			[
+				'empty API key',
+				{ method: 'apiKey', key: '' },
+				{
+					documented: UNAUTHORIZED,
+					oss: UNAUTHORIZED,
+					agentok: agentokUnauthorized('No authentication credentials provided'),
+				},
+			],
 			[
 				'token of an unknown user',
-				{ method: 'accessToken', token: FLOWGEN_KEYS.unknownUserToken },
-				'unauthorized',
+				{ method: 'accessToken', token: keys.unknownUserToken },
+				{ documented: UNAUTHORIZED, oss: UNAUTHORIZED, agentok: AGENTOK_TOKEN_500 },
 			],
-			['malformed token', { method: 'accessToken', token: FLOWGEN_KEYS.malformedToken }, 'crash'],
+			[
+				'malformed token',
+				{ method: 'accessToken', token: keys.malformedToken },
+				{ documented: UNAUTHORIZED, oss: KEY_500, agentok: AGENTOK_TOKEN_500 },
+			],
 		];
-		test.each(cases)('%s', async (_label, auth, kind) => {
+		test.each(cases)('%s', async (_label, auth, expected) => {
 			const result = await runFlowGen(fg(), list, { auth });
-			// The documented server answers 401 for all; the open-source one crashes (500) on some.
-			expect(errorOf(result)).toEqual(kind === 'crash' && !documented ? KEY_500 : UNAUTHORIZED);
+			expect(errorOf(result)).toEqual(expected[contract]);
+			expect(requestsTo(env, fg()).map((r) => r.key)).toEqual([
+				auth.method === 'apiKey' ? auth.key || undefined : auth.token,
+			]);
 			expectNoSecret(result);
 			const seen = JSON.stringify(result.run.data.resultData);
-			expect(seen).not.toContain(FLOWGEN_KEYS.malformedToken);
+			expect(seen).not.toContain(keys.malformedToken);
 		});
 
 		test('a valid access token works and is the only credential sent', async () => {
-			const result = await runFlowGen(fg(), list, { auth: ALICE_TOKEN });
+			const result = await runFlowGen(fg(), list, { auth: aliceTokenFor(fg()) });
 			expect(result.error).toBeUndefined();
 			const [request] = requestsTo(env, fg());
-			expect(request.headers.authorization).toBe(`Bearer ${FLOWGEN_KEYS.accessToken}`);
+			expect(request.headers.authorization).toBe(`Bearer ${keys.accessToken}`);
 			expect(request.headers['x-api-key']).toBeUndefined();
 		});
 	});
 
 	describe('unknown chat', () => {
+		// Agentok's ids are integers; a text id is covered in agentok.test.ts (its bigint refusal).
+		const unknown = agentok ? '999' : 'nosuchchat0000x';
 		const expected = documented
 			? {
 					message: 'FlowGen: chat nosuchchat0000x was not found.',
 					description: 'HTTP 404 | Server: Chat not found',
 					httpCode: '404',
 				}
-			: {
-					message:
-						'FlowGen: chat not found or server error: the server answered 500 Internal Server Error for chat nosuchchat0000x. The open-source FlowGen server answers this way when a chat ID does not exist (and when it does not know the API key), so check the chat ID and the credential; otherwise the server failed.',
-					description: 'HTTP 500 | Server: Internal Server Error',
-					httpCode: '500',
-				};
+			: agentok
+				? {
+						message: 'FlowGen: chat 999 was not found.',
+						description: 'HTTP 404 | Server: Chat not found: 404: Chat not found',
+						httpCode: '404',
+					}
+				: {
+						message:
+							'FlowGen: chat not found or server error: the server answered 500 Internal Server Error for chat nosuchchat0000x. The open-source FlowGen server answers this way when a chat ID does not exist (and when it does not know the API key), so check the chat ID and the credential; otherwise the server failed.',
+						description: 'HTTP 500 | Server: Internal Server Error',
+						httpCode: '500',
+					};
 
 		test.each([
 			['Chat: Get', { resource: 'chat', operation: 'get' }],
@@ -101,7 +157,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 		])('%s', async (_label, params) => {
 			const result = await runFlowGen(fg(), {
 				...params,
-				chatId: byId('nosuchchat0000x'),
+				chatId: byId(unknown),
 				options: FAST,
 			});
 			expect(errorOf(result)).toEqual(expected);
@@ -109,41 +165,38 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			expect(requestsTo(env, fg()).filter((r) => r.method === 'POST')).toHaveLength(0);
 		});
 
-		test('Chat: Abort (the open-source server does not look the chat up: no run, no error)', async () => {
+		test('Chat: Abort (the open-source server and Agentok do not look the chat up: no run, no error)', async () => {
 			const result = await runFlowGen(fg(), {
 				resource: 'chat',
 				operation: 'abort',
-				chatId: byId('nosuchchat0000x'),
+				chatId: byId(unknown),
 				options: OPTIONS,
 			});
 			if (documented) expect(errorOf(result)).toEqual(expected);
 			else {
 				expect(jsonOf(result)).toEqual([
 					{
-						chatId: 'nosuchchat0000x',
+						chatId: unknown,
 						aborted: false,
-						detail: 'No assistant found with that chat ID. nosuchchat0000x',
+						detail: `No assistant found with that chat ID. ${unknown}`,
 					},
 				]);
 			}
+			expect(routesOf(env, fg())).toEqual([`POST /chats/${unknown}/abort`]);
 		});
 
 		test('the ambiguous 500 is retried like any 5xx, and says so', async () => {
 			const result = await runFlowGen(fg(), {
 				resource: 'chat',
 				operation: 'get',
-				chatId: byId('nosuchchat0000x'),
+				chatId: byId(unknown),
 				options: { maxRetries: 1 },
 			});
 			const error = errorOf(result);
-			if (documented) {
-				// The documented server answers 404: not retried, and said plainly.
-				expect(routesOf(env, fg())).toEqual(['GET /chats/nosuchchat0000x']);
-				expect(error).toEqual({
-					message: 'FlowGen: chat nosuchchat0000x was not found.',
-					description: 'HTTP 404 | Server: Chat not found',
-					httpCode: '404',
-				});
+			if (documented || agentok) {
+				// The documented server and Agentok answer 404: not retried, and said plainly.
+				expect(routesOf(env, fg())).toEqual([`GET /chats/${unknown}`]);
+				expect(error).toEqual(expected);
 			} else {
 				expect(routesOf(env, fg())).toEqual([
 					'GET /chats/nosuchchat0000x',
@@ -164,14 +217,32 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			match: { method: 'POST', route: /^\/chats$/ },
 			fault: { type: 'status', status: 422, code: 'user_id' },
 		});
+		const flowId = flowIdFor(fg(), 'askOnce');
 		const result = await runFlowGen(fg(), {
 			resource: 'chat',
 			operation: 'create',
 			source: 'flow',
-			flowId: FLOWGEN_FLOWS.askOnce,
+			flowId,
 			name: 'x',
 			options: OPTIONS,
 		});
+		// Agentok is known from its Base URL (/v1 at the end): its body, once. A FlowGen Base URL
+		// tells nothing, so FlowGen's body goes first, and a 422 naming `user_id` (Agentok's refusal
+		// of that body) brings Agentok's as the one second try (transport createChat).
+		const agentokBody = {
+			name: 'x',
+			from_type: 'project',
+			from_project: agentok ? Number(flowId) : flowId,
+			user_id: '',
+		};
+		expect(requestsTo(env, fg()).map((r) => `${r.method} ${r.route}`)).toEqual(
+			Array(agentok ? 1 : 2).fill('POST /chats'),
+		);
+		expect(requestsTo(env, fg()).map((r) => r.body)).toEqual(
+			agentok
+				? [agentokBody]
+				: [{ name: 'x', from_type: 'flow', from_flow: flowId, owner: '' }, agentokBody],
+		);
 		expect(errorOf(result)).toEqual({
 			message: 'FlowGen: the server rejected the request as invalid: user_id: Field required',
 			description:
@@ -202,10 +273,13 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 			'FlowGen: the server rejected the request as invalid: content: String should have at least 1 character',
 		);
 		// One send; a poll may slip in before its answer arrives (50 ms interval), never a second send.
-		expect(routesOf(env, fg()).slice(0, 2)).toEqual([
+		// Agentok: the history read before it, the baseline of its polls (updated_at never moves).
+		const before = [
 			`GET /chats/${chatId}`,
+			...(agentok ? [`GET /chats/${chatId}/messages`] : []),
 			`POST /chats/${chatId}/messages`,
-		]);
+		];
+		expect(routesOf(env, fg()).slice(0, before.length)).toEqual(before);
 		expect(routesOf(env, fg()).filter((r) => r.startsWith('POST'))).toHaveLength(1);
 	});
 
@@ -224,7 +298,7 @@ describe.each(CONTRACTS)('%s contract', (contract) => {
 				options: { maxRetries: 2 },
 			});
 			expect(result.error).toBeUndefined();
-			expect(jsonOf(result)[0].id).toBe(chatId);
+			expect(jsonOf(result)[0].id).toBe(answeredId(fg(), chatId));
 			expect(routesOf(env, fg())).toEqual([`GET /chats/${chatId}`, `GET /chats/${chatId}`]);
 		});
 

@@ -96,8 +96,10 @@ export const aliceTokenFor = (sandbox: FlowGenSandbox): Auth => ({
 });
 
 /** The keys and user ids of the sandbox's contract. */
-export const keysFor = (sandbox: FlowGenSandbox) =>
-	sandbox.contract === 'agentok' ? AGENTOK_KEYS : FLOWGEN_KEYS;
+export const keysFor = (sandbox: FlowGenSandbox | FlowGenContract) =>
+	(typeof sandbox === 'string' ? sandbox : sandbox.contract) === 'agentok'
+		? AGENTOK_KEYS
+		: FLOWGEN_KEYS;
 
 /**
  * What a user types as Flow / Project ID for one of the seeded scripts: the FlowGen flow id, or on
