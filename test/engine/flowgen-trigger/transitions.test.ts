@@ -1,15 +1,18 @@
 /**
  * FlowGen Trigger, real polls: n8n-core's PollContext with real static data against the sandbox in
- * both contracts (documented: full list and history; open-source v0.9: first 30 chats, no history).
+ * all three contracts (documented: full list and history; open-source v0.9: first 30 chats, no
+ * history; Agentok: history, integer ids, a null status for a new chat and an `updated_at` that
+ * never moves, so re-entries are seen through marker-row ids and cost a history read per poll).
  * Each test asserts the exact items, the exact requests of every poll (from the request log) and,
  * where it matters, the exact static data.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
+import { answeredChat, answeredId, answeredMessage, offersHistory } from '../flowgen/setup';
 import {
-	CONTRACTS,
+	aliceKey,
+	ALL_CONTRACTS,
 	core,
-	FLOWGEN_KEYS,
 	FLOWGEN_PROMPTS,
 	jsonOf,
 	moveTo,
@@ -23,6 +26,7 @@ import {
 	type FlowGenSandbox,
 	type TriggerEnv,
 } from './setup';
+import { AGENTOK_USERS, FLOWGEN_USERS } from '../../sandbox/flowgen';
 
 let env: TriggerEnv;
 
@@ -46,10 +50,55 @@ const NORMALIZED: Record<string, string> = {
 const NOTE =
 	"This FlowGen server does not offer message history (GET /chats/{chat_id}/messages answered 405 Method Not Allowed), so the agents' messages and question cannot be returned here. Read them in FlowGen.";
 
-describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
+/** The event a re-enterable status belongs to (trigger/detect.ts: entered through a marker row). */
+const REENTERABLE: Record<string, string> = {
+	wait_for_human_input: 'waitingForInput',
+	completed: 'completed',
+	failed: 'failedOrAborted',
+	error: 'failedOrAborted',
+	aborted: 'failedOrAborted',
+};
+
+describe.each(ALL_CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 	const fg = (): FlowGenSandbox => env[contract];
-	const history = contract === 'documented';
+	const history = offersHistory(contract);
+	const agentok = contract === 'agentok';
 	const W = WORDS[contract];
+
+	/** The parameters each trigger was started with, to know which chats it watches. */
+	const parametersOf = new WeakMap<object, INode['parameters']>();
+	async function watch(sandbox: FlowGenSandbox, parameters: INode['parameters'] = {}) {
+		const t = await triggerOn(sandbox, parameters);
+		parametersOf.set(t, parameters);
+		return t;
+	}
+
+	/**
+	 * Agentok only: the chats whose history every poll reads. Its `updated_at` never moves, so a
+	 * watched chat in a re-enterable state the trigger's events select is checked against its
+	 * newest marker row each poll (trigger/detect.ts, rule 5), whether it fires or not.
+	 */
+	function checkedEachPoll(t: object): string[] {
+		if (!agentok) return [];
+		const parameters = parametersOf.get(t) ?? {};
+		const events = (parameters.events as string[] | undefined) ?? ['waitingForInput'];
+		const filters = (parameters.filters ?? {}) as { chatIds?: string; nameContains?: string };
+		const ids = filters.chatIds?.split(/[\s,]+/).filter(Boolean);
+		const name = filters.nameContains?.toLowerCase();
+		return fg()
+			.chats()
+			.filter((c) => c.owner === aliceOf(fg()))
+			.filter((c) => !ids || ids.includes(c.id))
+			.filter((c) => !name || c.name.toLowerCase().includes(name))
+			.filter((c) => {
+				const event = REENTERABLE[c.status];
+				return event !== undefined && (events.includes('anyChange') || events.includes(event));
+			})
+			.map((c) => c.id);
+	}
+
+	const aliceOf = (sandbox: FlowGenSandbox) =>
+		sandbox.contract === 'agentok' ? AGENTOK_USERS.alice.id : FLOWGEN_USERS.alice.id;
 
 	/** The expected item (without seenAt, chat and messages) for a chat as the sandbox has it now. */
 	function expected(
@@ -63,9 +112,10 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		return {
 			event,
 			transition,
-			chatId,
+			chatId: answeredId(fg(), chatId),
 			name: chat.name,
-			status: chat.status,
+			// As the server answers it: Agentok's new chat has `null`.
+			status: answeredChat(fg(), chat).status,
 			normalizedStatus: NORMALIZED[chat.status],
 			previousStatus,
 			previousNormalizedStatus: previousStatus === null ? null : NORMALIZED[previousStatus],
@@ -76,11 +126,14 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		};
 	}
 
-	/** The requests one poll should make: the list, then the history of the chats that fire. */
-	function pollRoutes(fired: string[]): string[] {
+	/**
+	 * The requests one poll should make: the list, then the history of the chats that fire (on
+	 * Agentok also of those checked each poll).
+	 */
+	function pollRoutes(fired: string[], checked: string[]): string[] {
 		const routes = ['GET /chats'];
 		// Without history the first 405 answers for the whole poll.
-		const asked = history ? fired : fired.slice(0, 1);
+		const asked = history ? [...new Set([...fired, ...checked])] : fired.slice(0, 1);
 		return [...routes, ...asked.map((id) => `GET /chats/${id}/messages`)].sort();
 	}
 
@@ -89,15 +142,25 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		t: Awaited<ReturnType<typeof triggerOn>>,
 		fired: string[],
 	): Promise<IDataObject[]> {
+		const checked = checkedEachPoll(t);
 		env.server.clearRequests();
 		const items = jsonOf(await t.poll());
-		expect(routesOf(env, fg()).sort()).toEqual(pollRoutes(fired));
+		expect(routesOf(env, fg()).sort()).toEqual(pollRoutes(fired, checked));
 		return items;
+	}
+
+	/** The newest `created`/`updated` of the listed chats: the state's watermark. */
+	function watermark(): string {
+		const times = fg()
+			.chats()
+			.flatMap((c) => [c.created, c.updated]);
+		const ms = (v: string) => Date.parse(v.replace(' ', 'T'));
+		return times.reduce((a, b) => (ms(b) > ms(a) ? b : a));
 	}
 
 	test('Chat Waiting for Human Input fires once when a chat starts waiting, and not again over 10 polls while it waits', async () => {
 		const [a, b] = seed(fg(), 2);
-		const t = await triggerOn(fg());
+		const t = await watch(fg());
 		expect(await pollExpecting(t, [])).toEqual([]);
 		moveTo(fg(), a, 'running');
 		expect(await pollExpecting(t, [])).toEqual([]);
@@ -106,12 +169,15 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		expect(items.map(core)).toEqual([
 			expected(a, 'waitingForInput', 'changed', 'running', FLOWGEN_PROMPTS.draft),
 		]);
-		expect(items[0].chat).toEqual({ ...fg().chat(a), normalizedStatus: 'waiting_for_input' });
+		expect(items[0].chat).toEqual({
+			...answeredChat(fg(), a),
+			normalizedStatus: 'waiting_for_input',
+		});
 		if (history) {
 			const stored = fg().messagesOf(a);
 			expect(items[0].messages).toEqual(
 				stored.map((m) => ({
-					...m,
+					...answeredMessage(fg(), m),
 					isStatus: true,
 					statusMarker: '__STATUS_WAIT_FOR_HUMAN_INPUT__',
 					statusText: FLOWGEN_PROMPTS.draft,
@@ -126,7 +192,8 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		expect(t.staticData()).toEqual({
 			flowGenTrigger: {
 				version: 1,
-				watermark: fg().chat(a)!.updated,
+				// Agentok: the newest `created_at`, since no `updated_at` moves.
+				watermark: watermark(),
 				chats: {
 					[a]: { s: 'wait_for_human_input', u: fg().chat(a)!.updated, ...waitMarker },
 					[b]: { s: W.created, u: fg().chat(b)!.updated },
@@ -137,7 +204,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('wait -> answer -> run -> wait again fires twice, whether a poll saw the run in between or not', async () => {
 		const [a, b] = seed(fg(), 2);
-		const t = await triggerOn(fg());
+		const t = await watch(fg());
 		await pollExpecting(t, []);
 
 		// Chat a: a poll sees every step.
@@ -153,7 +220,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		]);
 
 		// Chat b: answered and waiting again between two polls (seen through `updated`, and on the
-		// documented server confirmed by the new wait marker).
+		// documented server confirmed by the new wait marker; on Agentok seen by that marker alone).
 		moveTo(fg(), b, 'wait_for_human_input', FLOWGEN_PROMPTS.plan);
 		expect((await pollExpecting(t, [b])).map(core)).toEqual([
 			expected(b, 'waitingForInput', 'changed', W.created, FLOWGEN_PROMPTS.plan),
@@ -168,10 +235,10 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('Chat Completed, Chat Failed or Aborted and Any Status Change: one item per transition, for the chosen events only', async () => {
 		const [a, b, c] = seed(fg(), 3);
-		const completed = await triggerOn(fg(), { events: ['completed'] });
-		const failed = await triggerOn(fg(), { events: ['failedOrAborted'] });
-		const any = await triggerOn(fg(), { events: ['anyChange'] });
-		const both = await triggerOn(fg(), { events: ['anyChange', 'completed', 'waitingForInput'] });
+		const completed = await watch(fg(), { events: ['completed'] });
+		const failed = await watch(fg(), { events: ['failedOrAborted'] });
+		const any = await watch(fg(), { events: ['anyChange'] });
+		const both = await watch(fg(), { events: ['anyChange', 'completed', 'waitingForInput'] });
 		const all = [completed, failed, any, both];
 		for (const t of all) await pollExpecting(t, []);
 
@@ -245,7 +312,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('a finished chat run again to the same end fires again; an edit that only moves `updated` does not where history shows it', async () => {
 		const [a] = seed(fg(), 1);
-		const t = await triggerOn(fg(), { events: ['completed'] });
+		const t = await watch(fg(), { events: ['completed'] });
 		await pollExpecting(t, []);
 		moveTo(fg(), a, 'running');
 		moveTo(fg(), a, 'completed');
@@ -258,9 +325,9 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		expect((await pollExpecting(t, [a])).map(core)).toEqual([
 			expected(a, 'completed', 'reentered', 'completed'),
 		]);
-		// A write of the same status without a run (as an edit of the record would): `updated` moves,
-		// no new marker. With history the trigger sees it is the same completion; without history
-		// it cannot tell (documented limitation) and reports a re-entry.
+		// A write of the same status without a run (as an edit of the record would): `updated` moves
+		// (not on Agentok), no new marker. With history the trigger sees it is the same completion;
+		// without history it cannot tell (documented limitation) and reports a re-entry.
 		fg().setStatus(a, 'completed');
 		const items = await pollExpecting(t, [a]);
 		if (history) expect(items).toEqual([]);
@@ -274,16 +341,16 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		moveTo(fg(), b, 'running');
 		moveTo(fg(), b, 'completed');
 
-		const byDefault = await triggerOn(fg(), { events: ['waitingForInput', 'completed'] });
+		const byDefault = await watch(fg(), { events: ['waitingForInput', 'completed'] });
 		expect((await pollExpecting(byDefault, [a])).map(core)).toEqual([
 			expected(a, 'waitingForInput', 'found', null, FLOWGEN_PROMPTS.plan),
 		]);
-		const onlyNew = await triggerOn(fg(), {
+		const onlyNew = await watch(fg(), {
 			events: ['waitingForInput', 'completed'],
 			options: { fireFoundWaiting: false },
 		});
 		expect(await pollExpecting(onlyNew, [])).toEqual([]);
-		const any = await triggerOn(fg(), { events: ['anyChange'] });
+		const any = await watch(fg(), { events: ['anyChange'] });
 		expect(await pollExpecting(any, [])).toEqual([]);
 
 		// After activation: c starts waiting (a change for everyone); new chats appear, created after
@@ -324,7 +391,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('a failed poll (503, 401, connection reset, 500 on the history) throws a clear error, keeps the state, and the next good poll neither repeats nor misses', async () => {
 		const [a, b, c, d] = seed(fg(), 4);
-		const t = await triggerOn(fg(), { events: ['waitingForInput', 'completed'] });
+		const t = await watch(fg(), { events: ['waitingForInput', 'completed'] });
 		await pollExpecting(t, []);
 		moveTo(fg(), a, 'wait_for_human_input');
 		expect((await pollExpecting(t, [a])).map(core)).toEqual([
@@ -366,8 +433,10 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 						match: { route: /^\/chats\/[^/]+\/messages$/ },
 						fault: { type: 'status', status: 500 },
 					}),
-				message:
-					/^FlowGen: chat not found or server error: the server answered 500 Internal Server Error for chat /,
+				// Agentok's bare 500 is also its answer to a bearer token it cannot verify: worded so.
+				message: agentok
+					? /^FlowGen: Agentok answered 500 Internal Server Error, which is also its answer to a bearer token/
+					: /^FlowGen: chat not found or server error: the server answered 500 Internal Server Error for chat /,
 			});
 		}
 
@@ -388,7 +457,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 			);
 			expect(error).toBeDefined();
 			expect(error!.message).toMatch(f.message);
-			expect(JSON.stringify(error)).not.toContain(FLOWGEN_KEYS.apiKey);
+			expect(JSON.stringify(error)).not.toContain(aliceKey(fg()));
 			expect(t.persisted()).toBe(before);
 			env.server.faults.clear();
 		}
@@ -414,14 +483,14 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 			fault: { type: 'status', status: 502 },
 			times: 1,
 		});
-		const t = await triggerOn(fg());
+		const t = await watch(fg());
 		await expect(t.poll()).rejects.toThrow('FlowGen: server error (502).');
 		expect(t.persisted()).toBe('{}');
 	});
 
 	test('pruning: deleted chats leave the state; filters keep only the watched chats', async () => {
 		const ids = seed(fg(), 5, (i) => (i % 2 ? `Approval ${i}` : `Report ${i}`));
-		const t = await triggerOn(fg());
+		const t = await watch(fg());
 		await pollExpecting(t, []);
 		expect(
 			Object.keys((t.staticData().flowGenTrigger as IDataObject).chats as IDataObject).sort(),
@@ -433,7 +502,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 			Object.keys((t.staticData().flowGenTrigger as IDataObject).chats as IDataObject).sort(),
 		).toEqual([ids[0], ids[2], ids[4]].sort());
 
-		const filtered = await triggerOn(fg(), {
+		const filtered = await watch(fg(), {
 			filters: { chatIds: `${ids[0]}, ${ids[2]}\n${ids[4]}`, nameContains: 'approval' },
 		});
 		await pollExpecting(filtered, []);
@@ -443,7 +512,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 				(filtered.staticData().flowGenTrigger as IDataObject).chats as IDataObject,
 			).sort(),
 		).toEqual([ids[0], ids[2], ids[4]].sort());
-		const nameOnly = await triggerOn(fg(), { filters: { nameContains: 'REPORT' } });
+		const nameOnly = await watch(fg(), { filters: { nameContains: 'REPORT' } });
 		await pollExpecting(nameOnly, []);
 		// A chat created since the last poll, already waiting and matching; one waiting that does not match.
 		const [x] = seed(fg(), 1, () => 'Another report');
@@ -456,7 +525,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('Fetch Test Event: the newest matching chat, the state untouched, or nothing (no error)', async () => {
 		const [a, b, c] = seed(fg(), 3);
-		const t = await triggerOn(fg(), { events: ['waitingForInput', 'completed'] });
+		const t = await watch(fg(), { events: ['waitingForInput', 'completed'] });
 		await expect(t.poll('manual')).resolves.toBeNull();
 		moveTo(fg(), b, 'wait_for_human_input', FLOWGEN_PROMPTS.draft);
 		moveTo(fg(), a, 'running');
@@ -464,14 +533,21 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		moveTo(fg(), c, 'running');
 		env.server.clearRequests();
 		const items = jsonOf(await t.poll('manual'));
-		expect(items.map(core)).toEqual([{ ...expected(a, 'completed', 'sample', null) }]);
-		expect(routesOf(env, fg())).toEqual(['GET /chats', `GET /chats/${a}/messages`]);
+		// The newest by the server's `updated`: a, the last to change. Agentok's `updated_at` never
+		// moves, so there the newest is the last created of the matching chats: b.
+		const newest = agentok ? b : a;
+		expect(items.map(core)).toEqual([
+			agentok
+				? expected(b, 'waitingForInput', 'sample', null, FLOWGEN_PROMPTS.draft)
+				: expected(a, 'completed', 'sample', null),
+		]);
+		expect(routesOf(env, fg())).toEqual(['GET /chats', `GET /chats/${newest}/messages`]);
 		expect(t.persisted()).toBe('{}');
-		const waiting = await triggerOn(fg(), { events: ['waitingForInput'], filters: { chatIds: b } });
+		const waiting = await watch(fg(), { events: ['waitingForInput'], filters: { chatIds: b } });
 		expect(jsonOf(await waiting.poll('manual')).map(core)).toEqual([
 			expected(b, 'waitingForInput', 'sample', null, FLOWGEN_PROMPTS.draft),
 		]);
-		const none = await triggerOn(fg(), {
+		const none = await watch(fg(), {
 			events: ['anyChange'],
 			filters: { nameContains: 'nothing like this' },
 		});
@@ -479,13 +555,13 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 	});
 
 	test('bad parameters fail before any request', async () => {
-		const t = await triggerOn(fg(), { events: [] });
+		const t = await watch(fg(), { events: [] });
 		await expect(t.poll()).rejects.toThrow('"Events" is empty: choose at least one event');
-		const u = await triggerOn(fg(), { filters: { chatIds: 'abc, ../x' } });
+		const u = await watch(fg(), { filters: { chatIds: 'abc, ../x' } });
 		await expect(u.poll()).rejects.toThrow(
 			'"Chat IDs" holds something that is not a chat ID: "../x"',
 		);
-		const v = await triggerOn(fg(), { options: { lastMessages: 1.5 } });
+		const v = await watch(fg(), { options: { lastMessages: 1.5 } });
 		await expect(v.poll()).rejects.toThrow(
 			'"Last Messages" must be a whole number from 0 to 100 (got 1.5)',
 		);
@@ -494,14 +570,16 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 
 	test('Last Messages: the latest N messages, oldest first, status rows flagged', async () => {
 		const [a] = seed(fg(), 1);
-		const t = await triggerOn(fg(), { options: { lastMessages: 2 } });
+		const t = await watch(fg(), { options: { lastMessages: 2 } });
 		await pollExpecting(t, []);
 		fg().appendMessage(a, { content: 'first', sender: 'assistant', receiver: 'user_proxy' });
 		fg().appendMessage(a, { content: 'second', sender: 'assistant', receiver: 'user_proxy' });
 		moveTo(fg(), a, 'wait_for_human_input');
 		const [item] = await pollExpecting(t, [a]);
 		if (!history) return expect(item).not.toHaveProperty('messages');
-		const stored = fg().messagesOf(a);
+		const stored = fg()
+			.messagesOf(a)
+			.map((m) => answeredMessage(fg(), m));
 		expect(item.messages).toEqual([
 			{ ...stored[1], isStatus: false },
 			{
