@@ -4,15 +4,18 @@
  * static data, its items starting a `trigger`-mode execution of "FlowGen Trigger -> FlowGen (Human
  * Input: Send)" that answers the waiting chat. A scripted agent run that asks twice makes the
  * trigger fire twice, once per question, and never a third time; a restart in between (static data
- * persisted and reloaded) changes nothing.
+ * persisted and reloaded) changes nothing. All three contracts (FlowGen documented, open-source
+ * v0.9, Agentok).
  */
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { PACKAGE_NAME, runWorkflow, singleNode, type WorkflowJson } from '../../harness';
 import { FLOWGEN_FLOWS } from '../../sandbox/flowgen';
+import { answeredId, offersHistory } from '../flowgen/setup';
 import {
-	CONTRACTS,
-	credentials,
+	aliceKey,
+	ALL_CONTRACTS,
+	credentials as credentialsFor,
 	FLOWGEN_PROMPTS,
 	jsonOf,
 	NO_RETRY,
@@ -20,6 +23,7 @@ import {
 	routesOf,
 	startTriggerEnv,
 	triggerOn,
+	WORDS,
 	type FlowGenContract,
 	type TriggerEnv,
 } from './setup';
@@ -74,9 +78,14 @@ function answeringWorkflow(answer: string): WorkflowJson {
 	};
 }
 
-describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
+describe.each(ALL_CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 	const fg = () => env[contract];
-	const history = contract === 'documented';
+	const history = offersHistory(contract);
+	/** Alice's key for this contract (Agentok keys start with atk_). */
+	const credentials = (baseUrl: string) => credentialsFor(baseUrl, aliceKey(fg()));
+	const id = (chatId: string) => answeredId(fg(), chatId);
+	/** A new chat's status as the trigger keeps it (Agentok's null is ""). */
+	const created = WORDS[contract].created;
 
 	test('Fetch Test Event in the editor: the newest waiting chat, or no data (and no error) when there is none', async () => {
 		const [a, b] = fg()
@@ -100,7 +109,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		expect(items[0]).toMatchObject({
 			event: 'waitingForInput',
 			transition: 'sample',
-			chatId: b,
+			chatId: id(b),
 			status: 'wait_for_human_input',
 			previousStatus: null,
 			prompt: history ? FLOWGEN_PROMPTS.draft : null,
@@ -138,7 +147,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 		for (const answer of answers) {
 			const polled = await t.poll();
 			const items = jsonOf(polled);
-			expect(items.map((i) => [i.chatId, i.event])).toEqual([[chatId, 'waitingForInput']]);
+			expect(items.map((i) => [i.chatId, i.event])).toEqual([[id(chatId), 'waitingForInput']]);
 			fired.push(items[0]);
 			await t.restart();
 			expect(await t.poll()).toBeNull();
@@ -152,11 +161,11 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 				input: (polled as INodeExecutionData[][])[0],
 			});
 			expect(run.error).toBeUndefined();
-			expect(run.output('Answer').map((i) => i.json.chatId)).toEqual([chatId]);
+			expect(run.output('Answer').map((i) => i.json.chatId)).toEqual([id(chatId)]);
 		}
 		expect(fg().chat(chatId)!.status).toBe('completed');
 		expect(fired.map((i) => [i.transition, i.previousStatus, i.prompt])).toEqual([
-			['changed', contract === 'oss' ? '' : 'ready', history ? FLOWGEN_PROMPTS.plan : null],
+			['changed', created, history ? FLOWGEN_PROMPTS.plan : null],
 			['reentered', 'wait_for_human_input', history ? FLOWGEN_PROMPTS.draft : null],
 		]);
 		for (let i = 0; i < 3; i++) expect(await t.poll()).toBeNull();
@@ -165,7 +174,7 @@ describe.each(CONTRACTS)('%s contract', (contract: FlowGenContract) => {
 				.statusHistory(chatId)
 				.map((h) => h.status),
 		).toEqual([
-			contract === 'oss' ? '' : 'ready',
+			created,
 			'running',
 			'wait_for_human_input',
 			// An answer: the input route writes `running`, then the received-input marker again.
