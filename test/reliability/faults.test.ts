@@ -70,6 +70,17 @@ const FLOWGEN_STATUS: Record<number, [string, string]> = {
 	503: ['server error (503).', 'Service Unavailable'],
 	504: ['server error (504).', 'Gateway Timeout'],
 };
+/**
+ * Agentok's bare 500 text/plain is also its answer to a bearer token it cannot verify
+ * (transcript-routes.txt), so it is worded so; the other statuses as on FlowGen.
+ */
+const flowgenStatus = (contract: 'documented' | 'oss' | 'agentok', status: number): [string, string] =>
+	contract === 'agentok' && status === 500
+		? [
+				'Agentok answered 500 Internal Server Error, which is also its answer to a bearer token it cannot verify. If the FlowGen credential uses an Access Token, check it (a current Agentok user access token) or use an API key (atk_...); otherwise the server failed.',
+				'Internal Server Error',
+			]
+		: FLOWGEN_STATUS[status];
 const STATUSES = [429, 500, 502, 503, 504];
 
 describe('Dify: 429 and 5xx', () => {
@@ -187,7 +198,7 @@ describe('Dify: 429 and 5xx', () => {
 	});
 });
 
-describe.each(['documented', 'oss'] as const)('FlowGen (%s server): 429 and 5xx', (contract) => {
+describe.each(['documented', 'oss', 'agentok'] as const)('FlowGen (%s server): 429 and 5xx', (contract) => {
 	const fg = () => env.flowgen[contract];
 
 	test.each(STATUSES)(
@@ -198,7 +209,7 @@ describe.each(['documented', 'oss'] as const)('FlowGen (%s server): 429 and 5xx'
 				fault: { type: 'status', status, retryAfter: 0 },
 			});
 			const result = await runFlowGen(fg(), { ...listChats, options: { maxRetries: 2 } });
-			const [message, serverWords] = FLOWGEN_STATUS[status];
+			const [message, serverWords] = flowgenStatus(contract, status);
 			expect(errorOf(result)).toEqual({
 				name: 'NodeApiError',
 				message: `FlowGen: ${message}`,
@@ -291,7 +302,7 @@ describe('network failures: an error that says what to fix, nothing sent anywher
 					itemIndex: 0,
 				},
 			]);
-			for (const fg of [env.flowgen.documented, env.flowgen.oss]) {
+			for (const fg of [env.flowgen.documented, env.flowgen.oss, env.flowgen.agentok]) {
 				const flowgen = await runFlowGen(
 					{ ...fg, baseUrl: baseOf(fg.mount) },
 					{ ...listChats, options: { maxRetries: 3 } },
