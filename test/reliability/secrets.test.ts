@@ -15,10 +15,11 @@ import type * as Di from '@n8n/di';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { mapped, runDify } from '../engine/dify/setup';
-import { byId, credentials as flowgenCredentials, runFlowGen } from '../engine/flowgen/setup';
+import { aliceKeyFor, byId, credentials as flowgenCredentials, runFlowGen } from '../engine/flowgen/setup';
 import { findSecrets, type RunResult } from '../harness';
 import { capturedOutput, KNOWN_SECRETS, takeLeaks } from '../setup/no-secret-output';
 import {
+	AGENTOK_KEYS,
 	ALL_SECRETS,
 	closedPort,
 	DIFY_KEYS,
@@ -134,23 +135,25 @@ describe('every failure, both services: the error and every logged line are free
 		expectNoSecretAnywhere(result);
 	});
 
-	test.each(['documented', 'oss'] as const)(
+	test.each(['documented', 'oss', 'agentok'] as const)(
 		'FlowGen (%s): unknown key, bad token, 503 after retries, unknown chat, refused connection — by API key and by token',
 		async (contract) => {
 			const fg = env.flowgen[contract];
+			// Agentok's own keys (atk_...) and Supabase tokens.
+			const keys = contract === 'agentok' ? AGENTOK_KEYS : FLOWGEN_KEYS;
 			const port = await closedPort();
 			const list = { resource: 'chat', operation: 'getAll', returnAll: true, options: { maxRetries: 1 } };
 			const results: RunResult[] = [];
-			results.push(await runFlowGen(fg, list, { auth: { method: 'apiKey', key: FLOWGEN_KEYS.unknownApiKey } }));
+			results.push(await runFlowGen(fg, list, { auth: { method: 'apiKey', key: keys.unknownApiKey } }));
 			results.push(
-				await runFlowGen(fg, list, { auth: { method: 'accessToken', token: FLOWGEN_KEYS.unknownUserToken } }),
+				await runFlowGen(fg, list, { auth: { method: 'accessToken', token: keys.unknownUserToken } }),
 			);
 			env.sandbox.server.faults.add({
 				match: { service: 'flowgen' },
 				fault: { type: 'status', status: 503, retryAfter: 0 },
 				times: 2,
 			});
-			results.push(await runFlowGen(fg, list, { auth: { method: 'accessToken', token: FLOWGEN_KEYS.accessToken } }));
+			results.push(await runFlowGen(fg, list, { auth: { method: 'accessToken', token: keys.accessToken } }));
 			results.push(
 				await runFlowGen(fg, {
 					resource: 'chat',
@@ -165,9 +168,9 @@ describe('every failure, both services: the error and every logged line are free
 			// The credentials really were sent (so there was something to leak).
 			const sent = env.sandbox.server.requestsTo('flowgen').map((r) => r.key);
 			expect(sent).toEqual(
-				expect.arrayContaining([FLOWGEN_KEYS.unknownApiKey, FLOWGEN_KEYS.unknownUserToken, FLOWGEN_KEYS.accessToken]),
+				expect.arrayContaining([keys.unknownApiKey, keys.unknownUserToken, keys.accessToken, keys.apiKey]),
 			);
-			expect(flowgenCredentials(fg.baseUrl).flowGenApi.apiKey).toBe(FLOWGEN_KEYS.apiKey);
+			expect(flowgenCredentials(fg.baseUrl, aliceKeyFor(fg)).flowGenApi.apiKey).toBe(keys.apiKey);
 		},
 	);
 });

@@ -236,8 +236,8 @@ describe('cancelling a FlowGen Send that waits for the agents', () => {
 		return { closedAt, stop: () => server.off('request', listener) };
 	}
 
-	test.each(['documented', 'oss'] as const)(
-		'%s server: polling stops at the cancel, the run is aborted on the server, the open-source server’s held send is closed',
+	test.each(['documented', 'oss', 'agentok'] as const)(
+		'%s server: polling stops at the cancel, the run is aborted on the server, a held send (open-source server, Agentok) is closed',
 		async (contract) => {
 			const fg = env.flowgen[contract];
 			fg.setStepDelay(1500);
@@ -258,7 +258,7 @@ describe('cancelling a FlowGen Send that waits for the agents', () => {
 				);
 				expect(result.run.status).toBe('canceled');
 				const cancelledAt = started + 400;
-				// The held send (open-source) is closed by the cancel, long before the run ends.
+				// The held send (open-source, Agentok) is closed by the cancel, long before the run ends.
 				expect(await until(() => watch.closedAt.length === 1, 3000)).toBe(true);
 				expect(watch.closedAt[0]).toBeLessThan(cancelledAt + 1000);
 				// The send, then the abort of the run it started: nothing keeps running.
