@@ -15,7 +15,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { COMPLETION_SCHEMA, mapped, runDify } from '../engine/dify/setup';
 import { byId, runFlowGen, seedChat } from '../engine/flowgen/setup';
 import type { RunResult } from '../harness';
-import { FLOWGEN_FLOWS } from '../sandbox/flowgen';
+import { FLOWGEN_FLOWS, type FlowGenContract } from '../sandbox/flowgen';
 import { DIFY_KEYS, errorOf, resetEnv, startReliabilityEnv, type ReliabilityEnv } from './setup';
 
 let env: ReliabilityEnv;
@@ -43,7 +43,12 @@ interface Case {
 	good: [string, unknown, unknown];
 	/** Requests the sandbox saw with continue-on-fail, as `METHOD route` (order may vary: sorted). */
 	requests: string[];
+	/** FlowGen cases: the contract they run against. */
+	contract?: FlowGenContract;
 }
+
+/** A new chat's raw status on each FlowGen contract (Agentok: null, transcript-routes.txt). */
+const NEW_STATUS: Record<FlowGenContract, string | null> = { documented: 'ready', oss: '', agentok: null };
 
 const FAST = { pollInterval: 0.05, maxWait: 10, maxRetries: 0, concurrency: 1 };
 
@@ -162,66 +167,85 @@ const cases = (): Case[] => [
 		good: ['answer', 'Echo: a', 'Echo: c'],
 		requests: ['POST /chat-messages', 'POST /chat-messages', 'POST /chat-messages'],
 	},
-	{
-		label: 'FlowGen: an empty message',
-		node: 'FlowGen',
-		run: async (continueOnFail) => {
-			const chats = [0, 1, 2].map(() => seedChat(env.flowgen.documented, FLOWGEN_FLOWS.noHuman));
-			return await runFlowGen(env.flowgen.documented, flowgenSend(), {
-				continueOnFail,
-				input: chats.map((c, i) => ({ json: { c, m: i === 1 ? ' ' : `job ${i}` } })),
-			});
-		},
-		error: { name: 'NodeOperationError', message: '"Message" is empty' },
-		good: ['status', 'completed', 'completed'],
-		requests: ['POST /chats/{0}/messages', 'POST /chats/{2}/messages'],
-	},
-	{
-		label: 'FlowGen: an unknown chat ID (only the server can tell)',
-		node: 'FlowGen',
-		run: async (continueOnFail) => {
-			const chats = [0, 2].map(() => seedChat(env.flowgen.documented, FLOWGEN_FLOWS.noHuman));
-			return await runFlowGen(env.flowgen.documented, flowgenSend(), {
-				continueOnFail,
-				input: [chats[0], 'nosuchchat0000x', chats[1]].map((c, i) => ({ json: { c, m: `job ${i}` } })),
-			});
-		},
-		error: { name: 'NodeApiError', message: 'FlowGen: chat nosuchchat0000x was not found.' },
-		good: ['status', 'completed', 'completed'],
-		// Two chats were seeded: {1} is the third item's.
-		requests: ['POST /chats/{0}/messages', 'POST /chats/{1}/messages'],
-	},
-	{
-		label: 'FlowGen: Human Input sent to a chat that is not waiting',
-		node: 'FlowGen',
-		run: async (continueOnFail) => {
-			const fg = env.flowgen.documented;
-			const chats = [0, 1, 2].map(() => seedChat(fg, FLOWGEN_FLOWS.askOnce));
-			// Chats 0 and 2 really wait (their agents asked); chat 1 was never started.
-			const started = await runFlowGen(
-				fg,
-				{ ...flowgenSend(), waitForAgents: true },
-				{ input: [chats[0], chats[2]].map((c) => ({ json: { c, m: 'Plan' } })) },
-			);
-			expect(started.output('FlowGen').map((item) => item.json.status)).toEqual([
-				'wait_for_human_input',
-				'wait_for_human_input',
-			]);
-			env.sandbox.server.clearRequests();
-			return await runFlowGen(
-				fg,
-				{ resource: 'humanInput', operation: 'send', chatId: byId('={{ $json.c }}'), input: 'yes', options: FAST },
-				{ continueOnFail, input: chats.map((c) => ({ json: { c } })) },
-			);
-		},
-		error: {
-			name: 'NodeOperationError',
-			message: 'Chat {1} is not waiting for human input: its status is "ready" (ready). Nothing was sent.',
-		},
-		good: ['status', 'completed', 'completed'],
-		requests: ['POST /chats/{0}/input', 'POST /chats/{2}/input'],
-	},
+	...(['documented', 'oss', 'agentok'] as const).flatMap(flowgenCases),
 ];
+
+/** The three FlowGen cases against one contract (Agentok's ids are integers: its unknown one is 999). */
+function flowgenCases(contract: FlowGenContract): Case[] {
+	const unknown = contract === 'agentok' ? '999' : 'nosuchchat0000x';
+	return [
+		{
+			label: `FlowGen (${contract}): an empty message`,
+			contract,
+			node: 'FlowGen',
+			run: async (continueOnFail) => {
+				const chats = [0, 1, 2].map(() => seedChat(env.flowgen[contract], FLOWGEN_FLOWS.noHuman));
+				return await runFlowGen(env.flowgen[contract], flowgenSend(), {
+					continueOnFail,
+					input: chats.map((c, i) => ({ json: { c, m: i === 1 ? ' ' : `job ${i}` } })),
+				});
+			},
+			error: { name: 'NodeOperationError', message: '"Message" is empty' },
+			good: ['status', 'completed', 'completed'],
+			requests: ['POST /chats/{0}/messages', 'POST /chats/{2}/messages'],
+		},
+		{
+			label: `FlowGen (${contract}): an unknown chat ID (only the server can tell)`,
+			contract,
+			node: 'FlowGen',
+			run: async (continueOnFail) => {
+				const chats = [0, 2].map(() => seedChat(env.flowgen[contract], FLOWGEN_FLOWS.noHuman));
+				return await runFlowGen(env.flowgen[contract], flowgenSend(), {
+					continueOnFail,
+					input: [chats[0], unknown, chats[1]].map((c, i) => ({ json: { c, m: `job ${i}` } })),
+				});
+			},
+			error: {
+				name: 'NodeApiError',
+				// The open-source server answers an unknown chat with a bare 500.
+				message:
+					contract === 'oss'
+						? `FlowGen: chat not found or server error: the server answered 500 Internal Server Error for chat ${unknown}. The open-source FlowGen server answers this way when a chat ID does not exist (and when it does not know the API key), so check the chat ID and the credential; otherwise the server failed.`
+						: `FlowGen: chat ${unknown} was not found.`,
+			},
+			good: ['status', 'completed', 'completed'],
+			// Two chats were seeded: {1} is the third item's.
+			requests: ['POST /chats/{0}/messages', 'POST /chats/{1}/messages'],
+		},
+		{
+			label: `FlowGen (${contract}): Human Input sent to a chat that is not waiting`,
+			contract,
+			node: 'FlowGen',
+			run: async (continueOnFail) => {
+				const fg = env.flowgen[contract];
+				const chats = [0, 1, 2].map(() => seedChat(fg, FLOWGEN_FLOWS.askOnce));
+				// Chats 0 and 2 really wait (their agents asked); chat 1 was never started.
+				const started = await runFlowGen(
+					fg,
+					{ ...flowgenSend(), waitForAgents: true },
+					{ input: [chats[0], chats[2]].map((c) => ({ json: { c, m: 'Plan' } })) },
+				);
+				expect(started.output('FlowGen').map((item) => item.json.status)).toEqual([
+					'wait_for_human_input',
+					'wait_for_human_input',
+				]);
+				env.sandbox.server.clearRequests();
+				return await runFlowGen(
+					fg,
+					{ resource: 'humanInput', operation: 'send', chatId: byId('={{ $json.c }}'), input: 'yes', options: FAST },
+					{ continueOnFail, input: chats.map((c) => ({ json: { c } })) },
+				);
+			},
+			error: {
+				name: 'NodeOperationError',
+				// A new chat's status as each server answers it: "ready", "" (open-source), null (Agentok).
+				message: `Chat {1} is not waiting for human input: its status is ${JSON.stringify(NEW_STATUS[contract])} (ready). Nothing was sent.`,
+			},
+			good: ['status', 'completed', 'completed'],
+			requests: ['POST /chats/{0}/input', 'POST /chats/{2}/input'],
+		},
+	];
+}
 
 const chatSend = (extra: IDataObject = {}) => ({
 	resource: 'chatMessage',
@@ -252,9 +276,9 @@ async function createConversation(name: string): Promise<void> {
 	conversations.set(name, String(result.output('Dify')[0].json.conversation_id));
 }
 
-/** Expected text with `{n}` standing for the n-th chat seeded for the case. */
-function withChatIds(text: string): string {
-	const chats = env.flowgen.documented.chats().map((c) => c.id);
+/** Expected text with `{n}` standing for the n-th chat seeded for the case (in its contract). */
+function withChatIds(text: string, contract: FlowGenContract = 'documented'): string {
+	const chats = env.flowgen[contract].chats().map((c) => c.id);
 	return text.replace(/\{(\d)\}/g, (_, i: string) => chats[Number(i)] ?? `{${i}}`);
 }
 
@@ -271,7 +295,7 @@ describe.each(cases().map((c) => [c.label, c] as const))('%s', (_label, c) => {
 		const error = errorOf(result);
 		expect({ name: error.name, message: error.message, itemIndex: error.itemIndex }).toEqual({
 			name: c.error.name,
-			message: withChatIds(c.error.message),
+			message: withChatIds(c.error.message, c.contract),
 			itemIndex: 1,
 		});
 	});
@@ -283,14 +307,14 @@ describe.each(cases().map((c) => [c.label, c] as const))('%s', (_label, c) => {
 		const [field, first, last] = c.good;
 		expect(output.map((item) => [item.pairedItem, item.json[field] ?? item.json.error])).toEqual([
 			[{ item: 0 }, first],
-			[{ item: 1 }, withChatIds(c.error.message)],
+			[{ item: 1 }, withChatIds(c.error.message, c.contract)],
 			[{ item: 2 }, last],
 		]);
 		const routes = env.sandbox.server.requests
 			.filter((r) => r.method === 'POST')
 			.map((r) => `${r.method} ${r.route}`)
 			.sort();
-		expect(routes).toEqual(c.requests.map(withChatIds).sort());
+		expect(routes).toEqual(c.requests.map((r) => withChatIds(r, c.contract)).sort());
 	});
 });
 
