@@ -79,7 +79,9 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 	// Bounded: 10,000 chats waiting at activation must not mean 10,000 requests in one poll.
 	const histories = await readHistories(
 		this,
-		transitions.slice(0, MAX_HISTORIES_PER_POLL).map((t) => t.chat.id),
+		historyOrder(transitions)
+			.slice(0, MAX_HISTORIES_PER_POLL)
+			.map((t) => t.chat.id),
 		settings.call,
 	);
 
@@ -108,6 +110,19 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 
 	writeState(staticData, next);
 	return items.length > 0 ? [items] : null;
+}
+
+/**
+ * Which histories a poll reads first, within its budget: the chats that fire, in item order; then
+ * the checks (Agentok's per-poll re-entry checks and baselines, which fire nothing unless their
+ * history shows a new marker), newest first. Without this, on Agentok (where every chat sorts by its
+ * `created_at`) 50 old waiting chats took the whole budget every poll: a chat that changed got no
+ * history (and a false "more than 50 fired" note), and newer chats' re-entries were never seen.
+ */
+function historyOrder(transitions: Transition[]): Transition[] {
+	const isCheck = (t: Transition) =>
+		t.baselineOnly === true || (t.confirmAgainst !== undefined && hasFrozenUpdated(t.chat));
+	return [...transitions.filter((t) => !isCheck(t)), ...transitions.filter(isCheck).reverse()];
 }
 
 /**

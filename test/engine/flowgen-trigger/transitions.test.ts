@@ -626,6 +626,42 @@ describe('1,000-chat account', () => {
 		expect(Date.now() - started).toBeLessThan(10_000);
 	});
 
+	test('Agentok: more chats to check than histories per poll (50): the chats that fire get theirs first, the checks go newest first', async () => {
+		// Agentok never moves `updated_at`, so each poll checks every waiting chat against its history
+		// (trigger/detect.ts, rule 5), within the poll's budget of 50 history reads.
+		const fg = env.agentok;
+		const ids = fg.seedChats(1000).map((c) => c.id);
+		const waiting = ids.slice(0, 60);
+		for (const id of waiting) moveTo(fg, id, 'wait_for_human_input');
+		const t = await triggerOn(fg, { options: { fireFoundWaiting: false } });
+		env.server.clearRequests();
+		expect(await t.poll()).toBeNull();
+		// 50 baselines, the newest waiting chats first.
+		const read = () =>
+			routesOf(env, fg)
+				.filter((r) => r.endsWith('/messages'))
+				.map((r) => r.split('/')[2])
+				.sort((x, y) => Number(x) - Number(y));
+		expect(read()).toEqual(waiting.slice(10));
+
+		// Between two polls: the newest waiting chat was answered and waits again; a chat that never
+		// ran starts waiting. 61 chats to read, budget 50.
+		moveTo(fg, waiting[59], 'running');
+		moveTo(fg, waiting[59], 'wait_for_human_input', FLOWGEN_PROMPTS.draft);
+		moveTo(fg, ids[998], 'wait_for_human_input');
+		env.server.clearRequests();
+		const items = jsonOf(await t.poll());
+		expect(
+			items.map((i) => [i.chatId, i.transition, i.prompt, i.historyAvailable, i.note]),
+		).toEqual([
+			[Number(waiting[59]), 'reentered', FLOWGEN_PROMPTS.draft, true, undefined],
+			[Number(ids[998]), 'changed', FLOWGEN_PROMPTS.plan, true, undefined],
+		]);
+		expect(routesOf(env, fg)).toHaveLength(1 + 50);
+		expect(read()).toEqual([...waiting.slice(11), ids[998]]);
+		expect(await t.poll()).toBeNull();
+	});
+
 	test('open-source server: only its first 30 chats are listed (and so watched); a chat entering that window after a deletion counts as found', async () => {
 		const fg = env.oss;
 		const ids = fg.seedChats(1000).map((c) => c.id);
