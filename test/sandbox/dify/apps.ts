@@ -207,7 +207,11 @@ export const APPS: AppDef[] = [
 		suggestedAfterAnswer: false,
 		retrieverResource: false,
 		fileUpload: UPLOAD_ON,
-		form: [text('location', 'Location', false, 64)],
+		form: [
+			text('location', 'Location', false, 64),
+			// A checkbox's default is a boolean: what Dify's form editor stores for "Start checked".
+			{ type: 'checkbox', variable: 'show_steps', label: 'Show steps', required: false, default: true },
+		],
 	},
 	{
 		name: 'advancedChat',
