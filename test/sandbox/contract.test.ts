@@ -13,19 +13,7 @@ import { readRecording, recordingNames, recordingsPresent, RECORDINGS_DIR } from
 import { answerDiff } from './contract/shape';
 
 /** Recordings the sandbox does not follow yet, and why. */
-export const PENDING_SANDBOX: Record<string, string> = {
-	'chat_streaming.sse':
-		"event order: the sandbox's chatflow is Start -> LLM -> Answer, so its message events come after the LLM node's node_started; the recorded Start -> Answer app streams its message events before the start node's node_started",
-	'conv_variables_none.json':
-		'the sandbox gives every app without configured conversation variables two default ones (memo, turns) that the engine tests use; the recorded chat app has none',
-	'wf_streaming.sse':
-		"event order: the sandbox's workflow is Start -> Template -> End, so its text_chunks come after the Template's node_started; the recorded Start -> End app streams the Start variable before the start node's node_started",
-	'hitl_events_live.sse': 'the same Template node after the form',
-	'parameters_wf.json': "1.14.2's file_upload block (enabled, allowed_file_*, fileUploadConfig) and text-input fields (type, options, no default)",
-	'parameters_chat.json': 'the same',
-	'parameters_chatreq.json': 'the same',
-	'chat_with_exe_file.txt': 'a file sent to an app with file upload off is dropped silently (message_files: []), the sandbox refuses it',
-};
+export const PENDING_SANDBOX: Record<string, string> = {};
 
 /**
  * Differences that come from how the recorded apps were set up, not from Dify's contract: accepted

@@ -67,6 +67,79 @@ describe('chatflow stream (chat_streaming.sse)', () => {
 	});
 });
 
+describe('the echo chatflow, the recorded chat app (Start -> Answer `prefix{{sys.query}}suffix`)', () => {
+	let echo: Client;
+	beforeAll(() => {
+		echo = new Client(sb.difyBaseUrl, DIFY_KEYS.echoChatflow);
+	});
+
+	test('streamed: the three answer pieces before the Start node, no tokens (chat_streaming.sse)', async () => {
+		const { events } = await readSse(await echo.post('/chat-messages', body('hi there', { response_mode: 'streaming' })));
+		expect(types(events)).toEqual([
+			'workflow_started',
+			'message',
+			'message',
+			'message',
+			'node_started',
+			'node_finished',
+			'node_started',
+			'node_finished',
+			'message_end',
+			'workflow_finished',
+		]);
+		expect(events.slice(1, 4).map((e) => [e.answer, e.from_variable_selector])).toEqual([
+			['prefix', ['answer', 'answer']],
+			['hi there', ['sys', 'query']],
+			['suffix', ['answer', 'answer']],
+		]);
+		expect(events.filter((e) => e.event === 'node_started').map((e) => (e.data as { node_type: string }).node_type)).toEqual([
+			'start',
+			'answer',
+		]);
+		expect((events[8].metadata as { usage: { total_tokens: number } }).usage.total_tokens).toBe(0);
+		expect(events[9].data).toMatchObject({ status: 'succeeded', outputs: { answer: 'prefixhi theresuffix', files: [] } });
+	});
+
+	test('a file sent with file upload off: 200, the file dropped without a word (chat_with_exe_file.txt)', async () => {
+		const file = (await (await echo.upload('u1', { name: 'tool.exe', type: 'application/octet-stream', data: 'MZ' })).json()) as {
+			id: string;
+		};
+		const sent = await ok(
+			await echo.post(
+				'/chat-messages',
+				body('see file', { files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: file.id }] }),
+			),
+		);
+		expect(sent.answer).toBe('prefixsee filesuffix');
+		const messages = (await (
+			await echo.get(`/messages?conversation_id=${sent.conversation_id as string}&user=u1`)
+		).json()) as { data: Array<{ message_files: unknown[] }> };
+		expect(messages.data.map((m) => m.message_files)).toEqual([[]]);
+		// The same to the chatflow whose file upload is on: the file is checked, an .exe is no document.
+		const own = (await (await chatflow.upload('u1', { name: 'tool.exe', type: 'application/octet-stream', data: 'MZ' })).json()) as {
+			id: string;
+		};
+		await expectError(
+			await chatflow.post(
+				'/chat-messages',
+				body('see file', {
+					inputs: { persona: 'plain' },
+					files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: own.id }],
+				}),
+			),
+			400,
+			'invalid_param',
+			'Detected file type does not match the specified type. Please verify the file.',
+		);
+	});
+
+	test('no conversation variables (conv_variables_none.json)', async () => {
+		const sent = await ok(await echo.post('/chat-messages', body('hi')));
+		const list = await echo.get(`/conversations/${sent.conversation_id as string}/variables?user=u1`);
+		expect(await list.json()).toEqual({ limit: 20, has_more: false, data: [] });
+	});
+});
+
 describe('a conversation the chatflow does not know: 200 and a new conversation', () => {
 	const persona = { persona: 'plain' };
 

@@ -230,23 +230,39 @@ describe('rename and delete', () => {
 });
 
 describe('conversation variables', () => {
-	test('list, filter, update with type check', async () => {
+	test('a chat app has none (conv_variables_none.json)', async () => {
 		const c = (await say('v')).conversation_id;
+		expect(await (await chat.get(`/conversations/${c}/variables?user=alice`)).json()).toEqual({
+			limit: 20,
+			has_more: false,
+			data: [],
+		});
+	});
+
+	test("the chatflow's: list, filter, update with type check", async () => {
+		const chatflow = new Client(sb.difyBaseUrl, DIFY_KEYS.advancedChat);
+		const started = await chatflow.post('/chat-messages', {
+			inputs: { persona: 'plain' },
+			query: 'v',
+			user: 'alice',
+			response_mode: 'blocking',
+		});
+		const c = ((await started.json()) as { conversation_id: string }).conversation_id;
 		const list = (await (
-			await chat.get(`/conversations/${c}/variables?user=alice`)
+			await chatflow.get(`/conversations/${c}/variables?user=alice`)
 		).json()) as Page;
 		expect(list.data.map((v) => [v.name, v.value_type, v.value])).toEqual([
 			['memo', 'string', ''],
 			['turns', 'number', '0'],
 		]);
 		const memo = list.data[0];
-		const upd = await chat.send('PUT', `/conversations/${c}/variables/${memo.id as string}`, {
+		const upd = await chatflow.send('PUT', `/conversations/${c}/variables/${memo.id as string}`, {
 			value: 'remember',
 			user: 'alice',
 		});
 		expect(await upd.json()).toMatchObject({ name: 'memo', value: 'remember' });
 		await expectError(
-			await chat.send('PUT', `/conversations/${c}/variables/${memo.id as string}`, {
+			await chatflow.send('PUT', `/conversations/${c}/variables/${memo.id as string}`, {
 				value: 3,
 				user: 'alice',
 			}),
@@ -256,13 +272,13 @@ describe('conversation variables', () => {
 		);
 		// Dify 1.14.2 on PostgreSQL fails the variable_name filter (err_conv_variables_by_name_500.txt).
 		await expectError(
-			await chat.get(`/conversations/${c}/variables?user=alice&variable_name=memo`),
+			await chatflow.get(`/conversations/${c}/variables?user=alice&variable_name=memo`),
 			500,
 			'unknown',
 			'Internal Server Error',
 		);
 		await expectError(
-			await chat.send('PUT', `/conversations/${c}/variables/00000000-0000-4000-8000-000000000000`, {
+			await chatflow.send('PUT', `/conversations/${c}/variables/00000000-0000-4000-8000-000000000000`, {
 				value: 'x',
 				user: 'alice',
 			}),

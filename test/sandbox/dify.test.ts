@@ -174,22 +174,24 @@ describe('app metadata', () => {
 		}
 	});
 
-	test('GET /parameters: the completion form', async () => {
+	test("GET /parameters: the completion form in 1.14.2's shape (type inside, no empty default)", async () => {
 		const body = (await (await completion.get('/parameters')).json()) as Record<string, unknown>;
 		expect(body.user_input_form).toEqual([
 			{
 				'text-input': {
 					label: 'Topic',
 					variable: 'topic',
+					type: 'text-input',
 					required: true,
-					default: '',
 					max_length: 48,
+					options: [],
 				},
 			},
 			{
 				select: {
 					label: 'Tone',
 					variable: 'tone',
+					type: 'select',
 					required: false,
 					default: 'neutral',
 					options: ['neutral', 'friendly', 'formal'],
@@ -199,12 +201,13 @@ describe('app metadata', () => {
 				paragraph: {
 					label: 'Details',
 					variable: 'details',
+					type: 'paragraph',
 					required: false,
-					default: '',
 					max_length: 1000,
+					options: [],
 				},
 			},
-			{ number: { label: 'Word budget', variable: 'words', required: false, default: '' } },
+			{ number: { label: 'Word budget', variable: 'words', type: 'number', required: false } },
 		]);
 		expect(body.system_parameters).toEqual({
 			file_size_limit: 15,
@@ -213,6 +216,7 @@ describe('app metadata', () => {
 			video_file_size_limit: 100,
 			workflow_file_upload_limit: 10,
 		});
+		expect(body.file_upload).toMatchObject({ enabled: true, image: { enabled: true } });
 	});
 
 	test('GET /parameters: workflow has a file variable, chat the suggestions flag', async () => {
@@ -221,6 +225,7 @@ describe('app metadata', () => {
 			file: {
 				label: 'Document',
 				variable: 'document',
+				type: 'file',
 				required: false,
 				allowed_file_types: ['document'],
 				allowed_file_extensions: [],

@@ -240,6 +240,71 @@ describe('POST /workflows/run', () => {
 	});
 });
 
+describe('the echo workflow, the recorded one (Start -> End; with #pause Start -> Human Input -> End)', () => {
+	let echo: Client;
+	beforeAll(() => {
+		echo = new Client(sb.difyBaseUrl, DIFY_KEYS.echoWorkflow);
+	});
+	const echoRun = (query: string, mode: string) =>
+		echo.post('/workflows/run', { inputs: { query }, user: 'alice', response_mode: mode });
+
+	test('streamed: the End streams the query before the Start node (wf_streaming.sse); blocking returns it', async () => {
+		const { events } = await readSse(await echoRun('hello', 'streaming'));
+		expect(types(events)).toEqual([
+			'workflow_started',
+			'text_chunk',
+			'node_started',
+			'node_finished',
+			'node_started',
+			'node_finished',
+			'workflow_finished',
+		]);
+		expect(events[1].data).toEqual({ text: 'hello', from_variable_selector: ['start', 'query'] });
+		expect(events[6].data).toMatchObject({ status: 'succeeded', outputs: { query: 'hello' }, total_tokens: 0, total_steps: 2 });
+		const blocking = (await (await echoRun('hello', 'blocking')).json()) as { data: Record<string, unknown> };
+		expect(blocking.data).toMatchObject({ status: 'succeeded', outputs: { query: 'hello' } });
+	});
+
+	test('paused, then the events route streams the End text inside the form node (hitl_events_live.sse)', async () => {
+		const paused = (await (await echoRun('PR #43 #pause', 'blocking')).json()) as {
+			workflow_run_id: string;
+			data: { status: string; reasons: Array<{ form_token: string }> };
+		};
+		expect(paused.data.status).toBe('paused');
+		const live = echo.get(`/workflow/${paused.workflow_run_id}/events?user=alice`).then(readSse);
+		await sleep(100);
+		const submitted = await echo.post(`/form/human_input/${paused.data.reasons[0].form_token}`, {
+			inputs: { feedback: 'lgtm' },
+			action: 'approve',
+			user: 'alice',
+		});
+		expect(submitted.status).toBe(200);
+		const { events } = await live;
+		expect(types(events)).toEqual([
+			'workflow_started',
+			'node_started',
+			'human_input_form_filled',
+			...Array<string>(5).fill('text_chunk'),
+			'node_finished',
+			'node_started',
+			'node_finished',
+			'workflow_finished',
+		]);
+		expect(events.filter((e) => e.event === 'text_chunk').map((e) => (e.data as { text: string }).text)).toEqual([
+			'lgtm',
+			'\n',
+			'approve',
+			'\n',
+			'PR #43 #pause',
+		]);
+		expect(events.at(-1)!.data).toMatchObject({
+			status: 'succeeded',
+			outputs: { feedback: 'lgtm', action: 'approve', query: 'PR #43 #pause' },
+			total_steps: 4,
+		});
+	});
+});
+
 describe('run detail and logs', () => {
 	test('GET /workflows/run/{id}', async () => {
 		const json = (await (await run({ text: 'detail' })).json()) as { workflow_run_id: string };

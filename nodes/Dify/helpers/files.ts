@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { uploadFile, type RequestSettings } from '../transport';
+import { difyRequest, uploadFile, type RequestSettings } from '../transport';
 import { asNodeError } from './message';
 
 export type DifyFileType = 'image' | 'document' | 'audio' | 'video' | 'custom';
@@ -101,6 +101,7 @@ export async function resolveFiles(
 	user: string,
 	settings: RequestSettings,
 ): Promise<IDataObject[]> {
+	await assertAppTakesFiles(ctx, itemIndex, files.length, settings);
 	const out: IDataObject[] = [];
 	for (const [index, file] of files.entries()) {
 		if (file.source === 'url') {
@@ -130,4 +131,47 @@ export async function resolveFiles(
 		out.push({ type: file.type, transfer_method: 'local_file', upload_file_id: uploaded.id });
 	}
 	return out;
+}
+
+/**
+ * Whether the app's file upload feature is on, from its GET /parameters: with it off Dify drops
+ * the `files` of a request without a word (1.14.2, chat_with_exe_file.txt). 1.14.2 says
+ * `file_upload.enabled` (parameters_chat.json), or `{}` when it was never set up
+ * (parameters_chatreq.json); older versions only `file_upload.image.enabled`. Undefined when the
+ * answer does not tell.
+ */
+export function fileUploadEnabled(parameters: unknown): boolean | undefined {
+	const block = (parameters as { file_upload?: unknown } | null)?.file_upload;
+	if (!block || typeof block !== 'object' || Array.isArray(block)) return undefined;
+	const { enabled, image } = block as { enabled?: unknown; image?: { enabled?: unknown } };
+	if ('enabled' in block) return enabled === true;
+	if (image && typeof image === 'object') return image.enabled === true;
+	return Object.keys(block).length === 0 ? false : undefined;
+}
+
+/** One GET /parameters per execution (all items, all file operations of the node run). */
+const fileUploadByRun = new WeakMap<object, Promise<boolean | undefined>>();
+
+/**
+ * Fails before any upload when the app would drop the files. When /parameters fails, the files
+ * are sent anyway: the request itself then says what is wrong.
+ */
+async function assertAppTakesFiles(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	count: number,
+	settings: RequestSettings,
+): Promise<void> {
+	let known = fileUploadByRun.get(ctx);
+	if (!known) {
+		known = difyRequest(ctx, 'GET', 'parameters', {}, settings).then(fileUploadEnabled, () => undefined);
+		fileUploadByRun.set(ctx, known);
+	}
+	if ((await known) !== false) return;
+	const what = count === 1 ? 'the file' : `the ${count} files`;
+	throw new NodeOperationError(ctx.getNode(), `The Dify app has file upload turned off: Dify would ignore ${what} without a word`, {
+		itemIndex,
+		description:
+			"Turn on File Upload in the app's Features in Dify and publish the app, or remove the files from this node. A workflow takes a file through a file input of its Start node (App Inputs).",
+	});
 }

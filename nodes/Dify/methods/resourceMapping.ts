@@ -88,10 +88,20 @@ function toField(entry: FormEntry): ResourceMapperField | undefined {
 		type: TYPES[type] ?? 'string',
 	};
 	if (type === 'select') field.options = (control.options ?? []).map(toOption);
-	if (typeof control.default === 'string' && control.default !== '') {
-		field.defaultValue = control.default;
-	}
+	const defaultValue = defaultOf(control.default);
+	if (defaultValue !== undefined) field.defaultValue = defaultValue;
 	return field;
+}
+
+/**
+ * A control's default as the mapper takes it. Dify leaves `default` out when none is set (1.14.2,
+ * parameters_wf.json) or sends `""` (its older documented shape); a checkbox's default is a
+ * boolean ("Start checked"), one from an imported DSL may be a number.
+ */
+function defaultOf(value: unknown): string | number | boolean | undefined {
+	if (typeof value === 'string') return value === '' ? undefined : value;
+	if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+	return undefined;
 }
 
 function toOption(value: string): INodePropertyOptions {

@@ -36,11 +36,21 @@ describe('App', () => {
 			text_to_speech: { enabled: true, voice: 'alloy', language: 'en-US', autoPlay: 'disabled' },
 		});
 		expect(json.user_input_form).toEqual([
-			{ 'text-input': { variable: 'name', label: 'Your name', required: false, default: '', max_length: 32 } },
+			{
+				'text-input': {
+					variable: 'name',
+					label: 'Your name',
+					type: 'text-input',
+					required: false,
+					max_length: 32,
+					options: [],
+				},
+			},
 			{
 				select: {
 					variable: 'language',
 					label: 'Language',
+					type: 'select',
 					required: false,
 					default: 'English',
 					options: ['English', 'Deutsch', '日本語'],

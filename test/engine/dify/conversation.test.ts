@@ -218,12 +218,34 @@ describe('Conversation -> Rename / Delete', () => {
 });
 
 describe('Conversation -> Get Variables / Update Variable', () => {
-	test('Get Variables: one item per variable; Variable Name filters', async () => {
+	// Conversation variables are a chatflow's: the chat app has none (conv_variables_none.json).
+	const CHATFLOW = DIFY_KEYS.advancedChat;
+	const chatflowConversation = async () => {
+		const [message] = await seedMessages(env, CHATFLOW, 'alice', ['hello there'], { inputs: { persona: 'plain' } });
+		env.server.clearRequests();
+		return message.conversation_id as string;
+	};
+
+	test('a chat app has no conversation variables: no items', async () => {
 		const id = await conversation();
 		const result = await runDify(
 			env,
 			{ resource: 'conversation', operation: 'getVariables', conversationId: byId(id), user: 'alice', returnAll: true },
 			{ key: KEY },
+		);
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toEqual([]);
+		expect(difyRequests(env).map((r) => [r.path, r.query])).toEqual([
+			[`/v1/conversations/${id}/variables`, { user: 'alice', limit: '100' }],
+		]);
+	});
+
+	test('Get Variables: one item per variable; Variable Name filters', async () => {
+		const id = await chatflowConversation();
+		const result = await runDify(
+			env,
+			{ resource: 'conversation', operation: 'getVariables', conversationId: byId(id), user: 'alice', returnAll: true },
+			{ key: CHATFLOW },
 		);
 		expect(jsonOf(result).map((v) => [v.name, v.value_type, v.value])).toEqual([
 			['memo', 'string', ''],
@@ -241,7 +263,7 @@ describe('Conversation -> Get Variables / Update Variable', () => {
 				limit: 5,
 				options: { variableName: 'turns' },
 			},
-			{ key: KEY },
+			{ key: CHATFLOW },
 		);
 		expect(jsonOf(filtered).map((v) => v.name)).toEqual(['turns']);
 		// Matched by the node: Dify on PostgreSQL answers variable_name with a 500 (recorded).
@@ -249,7 +271,7 @@ describe('Conversation -> Get Variables / Update Variable', () => {
 	});
 
 	test('an invalid Variable Name fails before any request', async () => {
-		const id = await conversation();
+		const id = await chatflowConversation();
 		const result = await runDify(
 			env,
 			{
@@ -260,20 +282,20 @@ describe('Conversation -> Get Variables / Update Variable', () => {
 				returnAll: true,
 				options: { variableName: 'no spaces' },
 			},
-			{ key: KEY },
+			{ key: CHATFLOW },
 		);
 		expect(result.error?.message).toBe('Variable Name "no spaces" is not valid');
 		expect(difyRequests(env)).toEqual([]);
 	});
 
 	test('Update Variable with a string and a number', async () => {
-		const id = await conversation();
-		const [memo, turns] = env.dify.conversationsOf(KEY, 'alice')[0].variables;
+		const id = await chatflowConversation();
+		const [memo, turns] = env.dify.conversationsOf(CHATFLOW, 'alice')[0].variables;
 		const update = (variableId: string, valueType: string, value: string) =>
 			runDify(
 				env,
 				{ resource: 'conversation', operation: 'updateVariable', conversationId: byId(id), user: 'alice', variableId, valueType, value },
-				{ key: KEY },
+				{ key: CHATFLOW },
 			);
 		const first = await update(memo.id, 'string', 'likes tides');
 		expect(jsonOf(first)).toEqual([
@@ -288,12 +310,12 @@ describe('Conversation -> Get Variables / Update Variable', () => {
 	});
 
 	test("a type Dify does not expect: Dify's error; a value that is not the chosen type: error before any request", async () => {
-		const id = await conversation();
-		const [memo, turns] = env.dify.conversationsOf(KEY, 'alice')[0].variables;
+		const id = await chatflowConversation();
+		const [memo, turns] = env.dify.conversationsOf(CHATFLOW, 'alice')[0].variables;
 		const mismatch = await runDify(
 			env,
 			{ resource: 'conversation', operation: 'updateVariable', conversationId: byId(id), user: 'alice', variableId: memo.id, valueType: 'number', value: '3' },
-			{ key: KEY },
+			{ key: CHATFLOW },
 		);
 		expect(mismatch.error?.message).toBe(
 			"Dify: Type mismatch: variable 'memo' expects string, but got number type",
@@ -303,7 +325,7 @@ describe('Conversation -> Get Variables / Update Variable', () => {
 		const notANumber = await runDify(
 			env,
 			{ resource: 'conversation', operation: 'updateVariable', conversationId: byId(id), user: 'alice', variableId: turns.id, valueType: 'number', value: 'seven' },
-			{ key: KEY },
+			{ key: CHATFLOW },
 		);
 		expect(notANumber.error?.message).toBe('Value is not a number');
 		expect(notANumber.error?.name).toBe('NodeOperationError');

@@ -55,8 +55,9 @@ describe('files by URL', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)[0].answer).toBe('Echo: what is this?');
-		expect(difyRequests(env)).toHaveLength(1);
-		expect((difyRequests(env)[0].body as Record<string, unknown>).files).toEqual([
+		// The app's /parameters first: whether its file upload is on.
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/parameters', '/chat-messages']);
+		expect((difyRequests(env)[1].body as Record<string, unknown>).files).toEqual([
 			{ type: 'image', transfer_method: 'remote_url', url: 'https://example.com/pics/cat.PNG?size=large' },
 			{ type: 'document', transfer_method: 'remote_url', url: 'https://example.com/report.pdf' },
 			{ type: 'document', transfer_method: 'remote_url', url: 'https://example.com/export' },
@@ -80,7 +81,8 @@ describe('files from binary properties', () => {
 			{ key: KEY, input: [binaryItem(PNG, 'image/png', 'dot.png', 'photo')] },
 		);
 		expect(result.error).toBeUndefined();
-		const [upload, message] = difyRequests(env);
+		const [parameters, upload, message] = difyRequests(env);
+		expect([parameters.method, parameters.path]).toEqual(['GET', '/v1/parameters']);
 		expect([upload.method, upload.path]).toEqual(['POST', '/v1/files/upload']);
 		expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 		expect(upload.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -123,8 +125,8 @@ describe('files from binary properties', () => {
 		);
 		expect(result.error).toBeUndefined();
 		const [stored] = env.dify.uploadsOf(DIFY_KEYS.completion, 'alice');
-		expect(difyRequests(env).map((r) => r.route)).toEqual(['/files/upload', '/completion-messages']);
-		expect((difyRequests(env)[1].body as Record<string, unknown>).files).toEqual([
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/parameters', '/files/upload', '/completion-messages']);
+		expect((difyRequests(env)[2].body as Record<string, unknown>).files).toEqual([
 			{ type: 'image', transfer_method: 'local_file', upload_file_id: stored.id },
 		]);
 	});
@@ -153,6 +155,44 @@ describe('files from binary properties', () => {
 			'Dify: the file is larger than the app allows. (File 1: binary field "data", "dot.png", 16 bytes)',
 		);
 		expect(result.error?.description).toBe('Dify error code: file_too_large | HTTP 413');
-		expect(difyRequests(env).map((r) => r.route)).toEqual(['/files/upload']);
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/parameters', '/files/upload']);
+	});
+});
+
+describe('an app with file upload off (Dify would drop the files: chat_with_exe_file.txt)', () => {
+	const ECHO = DIFY_KEYS.echoChatflow;
+
+	test('fails before any upload or message, once /parameters said so', async () => {
+		const result = await runDify(
+			env,
+			send([{ source: 'url', url: 'https://example.com/a.png' }, { source: 'binary' }]),
+			{ key: ECHO, input: [binaryItem(PNG, 'image/png', 'dot.png')] },
+		);
+		expect(result.error?.message).toBe(
+			'The Dify app has file upload turned off: Dify would ignore the 2 files without a word',
+		);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(difyRequests(env).map((r) => [r.method, r.path])).toEqual([['GET', '/v1/parameters']]);
+		expect(env.dify.uploadsOf(ECHO)).toEqual([]);
+	});
+
+	test('continue-on-fail: every item an error item, /parameters asked once for the run', async () => {
+		const result = await runDify(env, send([{ source: 'url', url: 'https://example.com/a.png' }]), {
+			key: ECHO,
+			continueOnFail: true,
+			input: [{ json: {} }, { json: {} }],
+		});
+		expect(jsonOf(result).map((item) => item.error)).toEqual([
+			'The Dify app has file upload turned off: Dify would ignore the file without a word',
+			'The Dify app has file upload turned off: Dify would ignore the file without a word',
+		]);
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/parameters']);
+	});
+
+	test('without files the same app answers: no /parameters asked', async () => {
+		const result = await runDify(env, send([]), { key: ECHO });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)[0].answer).toBe('prefixwhat is this?suffix');
+		expect(difyRequests(env).map((r) => r.route)).toEqual(['/chat-messages']);
 	});
 });

@@ -107,6 +107,26 @@ describe('resource mapper: getInputFields', () => {
 		]);
 	});
 
+	test("1.14.2's form: text input with type, options [] and max_length null; a checkbox's boolean default", async () => {
+		// parameters_wf.json: no `default` key at all when none is set.
+		expect((await getInputFields(DIFY_KEYS.echoWorkflow)).fields).toEqual([
+			{
+				id: 'query',
+				displayName: 'query',
+				required: true,
+				defaultMatch: false,
+				canBeUsedToMatch: false,
+				display: true,
+				type: 'string',
+			},
+		]);
+		const agent = (await getInputFields(DIFY_KEYS.agentChat)).fields;
+		expect(agent.map((f) => [f.id, f.type, f.required, f.defaultValue])).toEqual([
+			['location', 'string', false, undefined],
+			['show_steps', 'boolean', false, true],
+		]);
+	});
+
 	test("a failure shows its reason in the mapper's notice, without the key", async () => {
 		// The editor would drop a thrown error and show only "No inputs found".
 		const fields = await getInputFields(DIFY_KEYS.disabled);

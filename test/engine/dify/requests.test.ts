@@ -266,9 +266,13 @@ describe('Conversation', () => {
 	});
 
 	test('Update Variable: PUT /v1/conversations/{id}/variables/{variable} with the typed value and the user', async () => {
-		const id = await conversation();
+		// Conversation variables are a chatflow's (a chat app has none: conv_variables_none.json).
+		const [message] = await seedMessages(env, DIFY_KEYS.advancedChat, 'alice', ['hello'], {
+			inputs: { persona: 'plain' },
+		});
+		const id = String(message.conversation_id);
 		const [variable] = env.dify
-			.conversationsOf(DIFY_KEYS.chat, 'alice')[0]
+			.conversationsOf(DIFY_KEYS.advancedChat, 'alice')[0]
 			.variables.filter((v) => v.name === 'turns');
 		const parameters = {
 			resource: 'conversation',
@@ -279,7 +283,7 @@ describe('Conversation', () => {
 			valueType: 'number',
 			value: '3',
 		};
-		expect(await requestsOf(DIFY_KEYS.chat, parameters)).toEqual([
+		expect(await requestsOf(DIFY_KEYS.advancedChat, parameters)).toEqual([
 			{
 				method: 'PUT',
 				path: `/v1/conversations/${id}/variables/${variable.id}`,

@@ -21,7 +21,7 @@ export async function seedMessages(
 	key: string,
 	user: string,
 	queries: string[],
-	options: { conversationId?: string; parallel?: number } = {},
+	options: { conversationId?: string; parallel?: number; inputs?: Record<string, unknown> } = {},
 ): Promise<Array<Record<string, unknown>>> {
 	const out: Array<Record<string, unknown>> = [];
 	const parallel = options.conversationId ? 1 : (options.parallel ?? 20);
@@ -29,7 +29,7 @@ export async function seedMessages(
 		const batch = queries.slice(i, i + parallel).map((query) =>
 			post(env, key, 'chat-messages', {
 				query,
-				inputs: {},
+				inputs: options.inputs ?? {},
 				user,
 				response_mode: 'blocking',
 				...(options.conversationId ? { conversation_id: options.conversationId } : {}),

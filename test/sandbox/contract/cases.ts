@@ -2,8 +2,10 @@
 /**
  * One case per recording: the request the recording answers, sent to the sandbox (its apps
  * standing in for the recorded ones: the workflow app for the recorded workflow, `#pause` for the
- * Human Input app, the chatflow app for the chat app and for chatreq's required input), after the
- * setup the recording describes (dify-real-1.14.2/README.md).
+ * Human Input app, the chatflow app for the chat app and for chatreq's required input; where the
+ * graph or the app's settings show in the answer, the apps configured like the recorded ones:
+ * echoWorkflow, echoChatflow, chatReq), after the setup the recording describes
+ * (dify-real-1.14.2/README.md).
  */
 import type { Sandbox } from '../index';
 import { DIFY_KEYS } from '../dify';
@@ -14,12 +16,18 @@ import { mediaType } from './recordings';
 export class World {
 	readonly workflow: Client;
 	readonly chatflow: Client;
-	readonly chat: Client;
+	/** The recorded workflow's graph: Start -> End (Start -> Human Input -> End with `#pause`). */
+	readonly echoWorkflow: Client;
+	/** The recorded chat app: Start -> Answer, no inputs, file upload off, no conversation variables. */
+	readonly echoChatflow: Client;
+	readonly chatReq: Client;
 
 	constructor(readonly sb: Sandbox) {
 		this.workflow = new Client(sb.difyBaseUrl, DIFY_KEYS.workflow);
 		this.chatflow = new Client(sb.difyBaseUrl, DIFY_KEYS.advancedChat);
-		this.chat = new Client(sb.difyBaseUrl, DIFY_KEYS.chat);
+		this.echoWorkflow = new Client(sb.difyBaseUrl, DIFY_KEYS.echoWorkflow);
+		this.echoChatflow = new Client(sb.difyBaseUrl, DIFY_KEYS.echoChatflow);
+		this.chatReq = new Client(sb.difyBaseUrl, DIFY_KEYS.chatReq);
 	}
 
 	client(key?: string): Client {
@@ -30,13 +38,14 @@ export class World {
 		return (await (await res).json()) as Record<string, unknown>;
 	}
 
-	run(inputs: Record<string, unknown>, mode: 'blocking' | 'streaming' = 'blocking', user = 'u1') {
-		return this.workflow.post('/workflows/run', { inputs, user, response_mode: mode });
+	run(inputs: Record<string, unknown>, mode: 'blocking' | 'streaming' = 'blocking', user = 'u1', app = this.workflow) {
+		return app.post('/workflows/run', { inputs, user, response_mode: mode });
 	}
 
-	/** A run paused at its form: its ids and form token. */
-	async pausedRun(query = 'PR #7'): Promise<{ runId: string; taskId: string; token: string }> {
-		const body = await this.json(this.run({ text: `${query} #pause` }));
+	/** A run paused at its form (the workflow app's, or the echo workflow's): its ids and form token. */
+	async pausedRun(query = 'PR #7', echo = false): Promise<{ runId: string; taskId: string; token: string }> {
+		const inputs = echo ? { query: `${query} #pause` } : { text: `${query} #pause` };
+		const body = await this.json(this.run(inputs, 'blocking', 'u1', echo ? this.echoWorkflow : this.workflow));
 		const data = body.data as { reasons: Array<{ form_token: string }> };
 		return {
 			runId: body.workflow_run_id as string,
@@ -45,8 +54,8 @@ export class World {
 		};
 	}
 
-	submit(token: string, user = 'u1') {
-		return this.workflow.post(`/form/human_input/${token}`, { inputs: { feedback: 'lgtm' }, action: 'approve', user });
+	submit(token: string, user = 'u1', app = this.workflow) {
+		return app.post(`/form/human_input/${token}`, { inputs: { feedback: 'lgtm' }, action: 'approve', user });
 	}
 
 	say(query: string, extra: Record<string, unknown> = {}, mode: 'blocking' | 'streaming' = 'blocking') {
@@ -89,13 +98,13 @@ const logs = (query: string): Case => async (w) => {
 export const CASES: Record<string, Case> = {
 	// ---------------------------------------------------------------- workflow app
 	'wf_blocking.json': (w) => w.run({ text: 'hello' }),
-	'wf_streaming.sse': (w) => w.run({ text: 'hello' }, 'streaming'),
+	'wf_streaming.sse': (w) => w.run({ query: 'hello' }, 'streaming', 'u1', w.echoWorkflow),
 	'wf_run_detail.json': async (w) => {
 		const run = await w.json(w.run({ text: 'hello' }));
 		return w.workflow.get(`/workflows/run/${run.workflow_run_id as string}`);
 	},
 	'info_wf.json': (w) => w.workflow.get('/info'),
-	'parameters_wf.json': (w) => w.workflow.get('/parameters'),
+	'parameters_wf.json': (w) => w.echoWorkflow.get('/parameters'),
 	'err_missing_input.txt': (w) => w.run({}),
 	'err_missing_input_streaming.sse': (w) => w.run({}, 'streaming'),
 	'err_not_chat_app.txt': (w) => w.workflow.get('/conversations?user=u1'),
@@ -167,11 +176,10 @@ export const CASES: Record<string, Case> = {
 		return w.submit(token);
 	},
 	'hitl_events_live.sse': async (w) => {
-		const paused = await w.pausedRun('PR #43');
+		const paused = await w.pausedRun('PR #43', true);
 		w.sb.dify.setPingInterval(20);
-		const live = w.workflow.get(`/workflow/${paused.runId}/events?user=u1`);
-		const res = await live;
-		setTimeout(() => void w.submit(paused.token), 100);
+		const res = await w.echoWorkflow.get(`/workflow/${paused.runId}/events?user=u1`);
+		setTimeout(() => void w.submit(paused.token, 'u1', w.echoWorkflow), 100);
 		return res;
 	},
 	'hitl_events_after_submit.sse': async (w) => {
@@ -192,14 +200,15 @@ export const CASES: Record<string, Case> = {
 
 	// ---------------------------------------------------------------- chat app (the chatflow)
 	'info_chat.json': (w) => w.chatflow.get('/info'),
-	'parameters_chat.json': (w) => w.chatflow.get('/parameters'),
+	'parameters_chat.json': (w) => w.echoChatflow.get('/parameters'),
 	'meta_chat.json': (w) => w.chatflow.get('/meta'),
 	'site_chat.json': (w) => w.chatflow.get('/site'),
 	'chat_blocking.json': async (w) => {
 		const first = await w.message('hello');
 		return w.say('again', { conversation_id: first.conversationId });
 	},
-	'chat_streaming.sse': (w) => w.say('hello', {}, 'streaming'),
+	'chat_streaming.sse': (w) =>
+		w.echoChatflow.post('/chat-messages', { inputs: {}, query: 'hi there', user: 'u1', response_mode: 'streaming' }),
 	'conversations.json': async (w) => {
 		await w.message();
 		return w.chatflow.get('/conversations?user=u1');
@@ -283,9 +292,9 @@ export const CASES: Record<string, Case> = {
 	},
 	'conv_variables_none.json': async (w) => {
 		const body = await w.json(
-			w.chat.post('/chat-messages', { inputs: {}, query: 'hi', user: 'u1', response_mode: 'blocking' }),
+			w.echoChatflow.post('/chat-messages', { inputs: {}, query: 'hi', user: 'u1', response_mode: 'blocking' }),
 		);
-		return w.chat.get(`/conversations/${body.conversation_id as string}/variables?user=u1`);
+		return w.echoChatflow.get(`/conversations/${body.conversation_id as string}/variables?user=u1`);
 	},
 	'err_conv_variables_by_name_500.txt': async (w) => {
 		const m = await w.message();
@@ -392,14 +401,18 @@ export const CASES: Record<string, Case> = {
 		return w.chatflow.get(`/files/${file.id as string}/preview?user=u1`);
 	},
 	'chat_with_exe_file.txt': async (w) => {
-		const file = await w.json(w.upload('tool.exe', 'application/octet-stream', 'MZ'));
-		return w.say('with a file', {
+		const file = await w.json(w.echoChatflow.upload('u1', { name: 'tool.exe', type: 'application/octet-stream', data: 'MZ' }));
+		return w.echoChatflow.post('/chat-messages', {
+			inputs: {},
+			query: 'see file',
+			user: 'u1',
+			response_mode: 'blocking',
 			files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: file.id }],
 		});
 	},
 
 	// chatreq: a chatflow with a required input (the sandbox chatflow's `persona`)
-	'parameters_chatreq.json': (w) => w.chatflow.get('/parameters'),
+	'parameters_chatreq.json': (w) => w.chatReq.get('/parameters'),
 	'chatreq_blocking.json': (w) => w.say('hello'),
 	'chatreq_missing_input_blocking.txt': (w) => w.say('hello', { inputs: {} }),
 	'chatreq_missing_input_streaming.sse': (w) => w.say('hello', { inputs: {} }, 'streaming'),

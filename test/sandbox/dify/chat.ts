@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from '../core';
 import { type AppDef, DIFY_WORKFLOW_IDS } from './apps';
 import { DifyError, E } from './errors';
-import { prepareInputs, publicInputs, resolveFiles } from './files';
+import { acceptedFiles, prepareInputs, publicInputs } from './files';
 import {
 	FAIL_MESSAGE,
 	MODERATED_ANSWER,
+	NO_MODEL_USAGE,
 	agentAnswer,
 	chatAnswer,
 	chatflowAnswer,
@@ -151,7 +152,7 @@ async function completion(call: Call): Promise<void> {
 	const rawInputs = inputsField(body);
 	const query = stringField(body, 'query');
 	const inputs = prepareInputs(env, app, call.user, rawInputs);
-	const files = resolveFiles(env, app.key, call.user, body.files);
+	const files = acceptedFiles(env, app, call.user, body.files);
 	const d = directivesOf(query, ...Object.values(inputs));
 	const p = plan(completionAnswer(inputs, query), d);
 	const prompt = promptOf(inputs, query);
@@ -307,7 +308,7 @@ async function chatMessages(call: Call): Promise<void> {
 		// conversation (err_conv_not_found.txt, chatreq_other_user_conv.txt). Other chat apps: 404.
 		if (!conversation && !chatflowApp) throw E.conversationNotExists();
 	}
-	const files = resolveFiles(env, app.key, call.user, body.files);
+	const files = acceptedFiles(env, app, call.user, body.files);
 	// A chatflow checks the inputs sent on EVERY turn and uses them for that turn
 	// (chatreq_continue_noinput.txt, chatreq_continue_new_input.json); the conversation keeps its
 	// first inputs. Other chat apps keep the conversation's inputs, as Dify's docs say.
@@ -351,13 +352,15 @@ async function chatMessages(call: Call): Promise<void> {
 		responseMode: streaming ? 'streaming' : 'blocking',
 	});
 	const d = directivesOf(query);
+	if (app.answer !== undefined) {
+		const flow = { task, m, conversation, streaming, workflowId: workflowId!, dialogueCount: previous.length + 1 };
+		return answerChatflow(call, app.answer, flow);
+	}
 	const answer =
 		app.mode === 'agent-chat'
 			? agentAnswer(query)
 			: app.mode === 'advanced-chat'
-				? app.conversationVariables
-					? templateAnswer(query, inputs, conversation)
-					: chatflowAnswer(query, inputs)
+				? chatflowAnswer(query, inputs)
 				: chatAnswer(query, inputs);
 	const p = plan(answer, d);
 	m.retrieverResources = retrieverResources(app, m.id, m.created_at);
@@ -522,6 +525,112 @@ export function pinnedWorkflow(raw: unknown, which: keyof typeof DIFY_WORKFLOW_I
 	return id;
 }
 
+/** The `sys.*` inputs a chatflow run starts with (workflow_started, the Start node). */
+function chatflowSysInputs(
+	call: Call,
+	m: MessageRecord,
+	conversationId: string,
+	workflowId: string,
+	dialogueCount: number,
+): Record<string, unknown> {
+	return {
+		...publicInputs(m.inputs),
+		'sys.query': m.query,
+		'sys.files': [],
+		'sys.conversation_id': conversationId,
+		'sys.user_id': call.user,
+		'sys.dialogue_count': dialogueCount,
+		'sys.app_id': call.app.id,
+		'sys.workflow_id': workflowId,
+	};
+}
+
+interface ChatflowTurn {
+	task: TaskRecord;
+	m: MessageRecord;
+	conversation: ConversationRecord;
+	streaming: boolean;
+	workflowId: string;
+	dialogueCount: number;
+}
+
+interface AnswerPart {
+	text: string;
+	/** Where Dify says the text comes from: the template itself, `sys.query`, an input, a variable. */
+	selector: string[];
+}
+
+/**
+ * An Answer node's template cut into the pieces Dify streams one `message` event each
+ * (chat_streaming.sse: `prefix`, the query, `suffix`).
+ */
+function answerParts(template: string, m: MessageRecord, c: ConversationRecord): AnswerPart[] {
+	const parts: AnswerPart[] = [];
+	for (const piece of template.split(/(\{\{[^}]+\}\})/)) {
+		const name = /^\{\{([^}]+)\}\}$/.exec(piece)?.[1];
+		if (name === undefined) parts.push({ text: piece, selector: ['answer', 'answer'] });
+		else if (name === 'sys.query') parts.push({ text: m.query, selector: ['sys', 'query'] });
+		else if (name in m.inputs) parts.push({ text: String(m.inputs[name] ?? ''), selector: ['start', name] });
+		else {
+			const value = c.variables.find((v) => v.name === name)?.value;
+			parts.push({ text: String(value ?? ''), selector: ['conversation', name] });
+		}
+	}
+	return parts.filter((part) => part.text !== '');
+}
+
+/**
+ * A chatflow Start -> Answer (the recorded chat app, chatreq): no model, so no tokens. Streamed,
+ * the Answer's pieces come right after workflow_started, before the Start node's events; then
+ * message_end, then workflow_finished (chat_streaming.sse).
+ */
+async function answerChatflow(call: Call, template: string, turn: ChatflowTurn): Promise<void> {
+	const { task, m, conversation } = turn;
+	const sysInputs = chatflowSysInputs(call, m, conversation.id, turn.workflowId, turn.dialogueCount);
+	const run = startRun(call, task, turn.workflowId, m.inputs, sysInputs, turn.streaming);
+	m.workflowRunId = run.id;
+	const parts = answerParts(template, m, conversation);
+	const answer = parts.map((part) => part.text).join('');
+	const outputs = { answer, files: [] };
+	const done = () => {
+		m.answer = answer;
+		m.usage = NO_MODEL_USAGE;
+		m.running = false;
+		finishRun(run, 'succeeded', outputs, null, 0, 2);
+	};
+	if (!turn.streaming) {
+		task.done = true;
+		done();
+		call.ctx.json(200, { ...blockingBody(call, task, m), metadata: { usage: m.usage } });
+		return;
+	}
+	const e = await Emitter.open(call.ctx, call.env, call.app.key, task);
+	const base = { conversation_id: conversation.id, message_id: m.id, created_at: m.created_at, task_id: task.id };
+	const wf = { ...base, workflow_run_id: run.id };
+	const nodes = new NodeEvents(wf);
+	try {
+		e.ping();
+		if (!(await e.send({ event: 'workflow_started', ...wf, data: startedData(run) }))) return;
+		for (const part of parts) {
+			const event = { event: 'message', ...base, id: m.id, answer: part.text, from_variable_selector: part.selector };
+			if (!(await e.send(event))) return;
+		}
+		const start = publicInputs(m.inputs);
+		if (!(await nodes.run(e, 'start', 'start', 'Start', start, start))) return;
+		if (!(await nodes.run(e, 'answer', 'answer', 'Answer', {}, outputs))) return;
+		done();
+		const end = { event: 'message_end', ...base, id: m.id, metadata: { usage: m.usage }, files: [] };
+		if (!(await e.send(end))) return;
+		await e.send({ event: 'workflow_finished', ...wf, data: finishedData(run) });
+	} finally {
+		if (run.status === 'running') {
+			finishRun(run, 'stopped', {}, 'Client disconnected.', 0, 1);
+			m.running = false;
+		}
+		e.close();
+	}
+}
+
 async function chatflow(
 	call: Call,
 	task: TaskRecord,
@@ -533,16 +642,7 @@ async function chatflow(
 	dialogueCount: number,
 ): Promise<void> {
 	const { env, app } = call;
-	const sysInputs = {
-		...publicInputs(m.inputs),
-		'sys.query': m.query,
-		'sys.files': [],
-		'sys.conversation_id': conversation.id,
-		'sys.user_id': call.user,
-		'sys.dialogue_count': dialogueCount,
-		'sys.app_id': app.id,
-		'sys.workflow_id': workflowId,
-	};
+	const sysInputs = chatflowSysInputs(call, m, conversation.id, workflowId, dialogueCount);
 	const run = startRun(call, task, workflowId, m.inputs, sysInputs, streaming);
 	m.workflowRunId = run.id;
 	const total = () => m.usage?.total_tokens ?? 0;
@@ -704,12 +804,6 @@ function inputsOrError(call: Call, raw: unknown): Record<string, unknown> | Dify
 	}
 }
 
-/** The chatreq app's Answer node: `Hi {{name}}: {{sys.query}} ({{topic}})` (chatreq_blocking.json). */
-function templateAnswer(query: string, inputs: Record<string, unknown>, c: ConversationRecord): string {
-	const topic = c.variables.find((v) => v.name === 'topic')?.value;
-	return `Hi ${String(inputs.name ?? '')}: ${query} (${String(topic ?? '')})`;
-}
-
 /**
  * A chatflow streams an input error as HTTP 200: `event: ping`, then an `error` event without
  * `code` and with `status: 500` (chatreq_missing_input_streaming.sse). Dify then kept the stream
@@ -727,30 +821,9 @@ async function streamedInputError(call: Call, error: DifyError): Promise<void> {
 	}
 }
 
+/** A new conversation's variables: the app's own; a chat app has none (conv_variables_none.json). */
 function defaultVariables(app: AppDef, t: number) {
-	if (app.conversationVariables) {
-		return app.conversationVariables.map((v) => ({ id: randomUUID(), ...v, created_at: t, updated_at: t }));
-	}
-	return [
-		{
-			id: randomUUID(),
-			name: 'memo',
-			value_type: 'string',
-			value: '',
-			description: 'Free-form memo',
-			created_at: t,
-			updated_at: t,
-		},
-		{
-			id: randomUUID(),
-			name: 'turns',
-			value_type: 'number',
-			value: 0,
-			description: 'Turns so far',
-			created_at: t,
-			updated_at: t,
-		},
-	];
+	return (app.conversationVariables ?? []).map((v) => ({ id: randomUUID(), ...v, created_at: t, updated_at: t }));
 }
 
 // ---------------------------------------------------------------- stop, suggested

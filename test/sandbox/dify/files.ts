@@ -86,6 +86,17 @@ export function resolveFiles(env: Env, appKey: string, user: string, files: unkn
 	return files.map((f) => resolveFile(env, appKey, user, f));
 }
 
+/**
+ * The `files` of a message or run. With the app's file upload off Dify never reads them: no
+ * check, no error, the message keeps no file (chat_with_exe_file.txt: an .exe sent as a document
+ * to an app with file upload off, 200 and `message_files: []`).
+ */
+export function acceptedFiles(env: Env, app: AppDef, user: string, files: unknown): FileRef[] {
+	if (files !== undefined && files !== null && !Array.isArray(files)) throw E.invalidParam('files must be a list');
+	if (!app.fileUpload?.enabled) return [];
+	return resolveFiles(env, app.key, user, files);
+}
+
 /** Dify's `_prepare_user_inputs`: validates against the form; the result holds only form variables. */
 export function prepareInputs(
 	env: Env,

@@ -153,6 +153,22 @@ export interface Usage {
 	latency: number;
 }
 
+/** A run without a model (an Answer or End node only): no tokens, no price (chat_with_exe_file.txt). */
+export const NO_MODEL_USAGE: Usage = {
+	prompt_tokens: 0,
+	prompt_unit_price: '0.0',
+	prompt_price_unit: '0.0',
+	prompt_price: '0.0',
+	completion_tokens: 0,
+	completion_unit_price: '0.0',
+	completion_price_unit: '0.0',
+	completion_price: '0.0',
+	total_tokens: 0,
+	total_price: '0.0',
+	currency: 'USD',
+	latency: 0,
+};
+
 export function usageOf(prompt: string, answer: string): Usage {
 	const p = 10 + words(prompt);
 	const c = words(answer);

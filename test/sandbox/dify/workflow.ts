@@ -8,7 +8,7 @@ import { type Router, delay } from '../core';
 import { DIFY_WORKFLOW_IDS } from './apps';
 import { inputsField, pinnedWorkflow, plan, type Plan, wantsStream } from './chat';
 import { DifyError, E } from './errors';
-import { prepareInputs, publicFile, publicInputs, resolveFiles } from './files';
+import { acceptedFiles, prepareInputs, publicFile, publicInputs } from './files';
 import { FAIL_MESSAGE, directivesOf, promptOf, usageOf, workflowResult } from './generator';
 import { type Call, type Env, WORKFLOW_MODES, api } from './http';
 import { NodeEvents } from './nodes';
@@ -68,7 +68,7 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 		const task = env.state.newTask(app.key, call.user, 'workflow');
 		return await streamInputError(call.ctx, env, app.key, task, error.message);
 	}
-	const files = resolveFiles(env, app.key, call.user, body.files);
+	const files = acceptedFiles(env, app, call.user, body.files);
 	const d = directivesOf(...Object.values(inputs));
 	const p = plan(workflowResult(inputs), d);
 	const task = env.state.newTask(app.key, call.user, 'workflow');
@@ -82,20 +82,23 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 	const run = startRun(call, task, workflowId, inputs, startInputs, streaming);
 	startInputs['sys.workflow_run_id'] = run.id;
 	const tokens = usageOf(promptOf(inputs, ''), p.answer).total_tokens;
-	const subject = String(inputs.text ?? '');
+	const subject = String(inputs.text ?? inputs.query ?? '');
 
 	const base = { task_id: task.id, workflow_run_id: run.id };
+	const startEnd = app.workflowGraph === 'start-end';
 	if (d.pause) {
-		run.resume = (s) =>
-			workflowBody(
-				s,
-				run,
-				plan(p.answer + formSuffix(run.form!), d),
-				base,
-				new NodeEvents(base),
-				tokens,
-				true,
-			);
+		run.resume = startEnd
+			? (s) => startEndResumed(s, run, base, new NodeEvents(base))
+			: (s) =>
+					workflowBody(
+						s,
+						run,
+						plan(p.answer + formSuffix(run.form!), d),
+						base,
+						new NodeEvents(base),
+						tokens,
+						true,
+					);
 	}
 
 	if (!streaming) {
@@ -104,6 +107,8 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 			createForm(call, run, subject);
 			run.status = 'paused';
 			run.totalSteps = 2;
+		} else if (startEnd) {
+			finishRun(run, 'succeeded', publicInputs(inputs), null, 0, 2);
 		} else if (d.fail || d.errorEvent) {
 			finishRun(run, 'failed', {}, FAIL_MESSAGE, tokens, 2);
 		} else {
@@ -117,6 +122,10 @@ async function runWorkflow(call: Call, workflowId: string): Promise<void> {
 	try {
 		if (d.pause) {
 			await pauseRun(call, e, run, base, nodes, subject);
+			return;
+		}
+		if (startEnd) {
+			await startEndBody(e, run, base, nodes);
 			return;
 		}
 		if (!(await e.send({ event: 'workflow_started', ...base, data: startedData(run) }))) return;
@@ -198,6 +207,72 @@ async function workflowBody(
 	if (!(await s.send(nodes.finished('template', { output: text })))) return;
 	if (!(await nodes.run(s, 'end', 'end', 'End', { result: text }, { result: text }))) return;
 	finishRun(run, 'succeeded', { result: text }, null, tokens, steps);
+	await s.send({ event: 'workflow_finished', ...base, data: finishedData(run) });
+}
+
+/** `text_chunk`s in order, empty ones left out; false once the client went away. */
+async function sendChunks(s: Sink, base: Record<string, unknown>, chunks: Array<[string, string[]]>): Promise<boolean> {
+	for (const [text, selector] of chunks) {
+		if (text === '') continue;
+		const event = { event: 'text_chunk', ...base, data: { text, from_variable_selector: selector } };
+		if (!(await s.send(event))) return false;
+	}
+	return true;
+}
+
+/**
+ * Start -> End returning the inputs: the End node streams them right after workflow_started,
+ * before the Start node's events (wf_streaming.sse). No model: no tokens.
+ */
+async function startEndBody(
+	s: Sink,
+	run: WorkflowRunRecord,
+	base: Record<string, unknown>,
+	nodes: NodeEvents,
+): Promise<void> {
+	const outputs = publicInputs(run.inputs);
+	if (!(await s.send({ event: 'workflow_started', ...base, data: startedData(run) }))) return;
+	const chunks = Object.entries(outputs).map(([k, v]): [string, string[]] => [String(v ?? ''), ['start', k]]);
+	if (!(await sendChunks(s, base, chunks))) return;
+	if (!(await nodes.run(s, 'start', 'start', 'Start', outputs, outputs))) return;
+	if (!(await nodes.run(s, 'end', 'end', 'End', outputs, outputs))) return;
+	finishRun(run, 'succeeded', outputs, null, 0, 2);
+	await s.send({ event: 'workflow_finished', ...base, data: finishedData(run) });
+}
+
+/**
+ * Start -> Human Input -> End after the form was submitted: workflow_started (resumption), the
+ * form's node started, human_input_form_filled, the End's text (feedback, action, inputs, one
+ * `text_chunk` each with a newline between) while the form's node is still open, then its
+ * node_finished, End, workflow_finished (hitl_events_live.sse).
+ */
+async function startEndResumed(
+	s: Sink,
+	run: WorkflowRunRecord,
+	base: Record<string, unknown>,
+	nodes: NodeEvents,
+): Promise<void> {
+	const form = run.form!;
+	run.status = 'running';
+	if (!(await s.send({ event: 'workflow_started', ...base, data: startedData(run, 'resumption') }))) return;
+	if (!(await s.send(nodes.started(form.nodeId, 'human-input', form.nodeTitle, {})))) return;
+	const filled = formFilledData(form);
+	if (!(await s.send({ event: 'human_input_form_filled', ...base, data: filled }))) return;
+	const feedback = String(form.submitted!.inputs.feedback ?? '');
+	const inputs = publicInputs(run.inputs);
+	const chunks: Array<[string, string[]]> = [
+		[feedback, [form.nodeId, 'feedback']],
+		['\n', ['end', 'answer']],
+		[filled.action_id, [form.nodeId, '__action_id']],
+		['\n', ['end', 'answer']],
+		...Object.entries(inputs).map(([k, v]): [string, string[]] => [String(v ?? ''), ['start', k]]),
+	];
+	if (!(await sendChunks(s, base, chunks))) return;
+	const formOutputs = { ...form.submitted!.inputs, __action_id: filled.action_id };
+	if (!(await s.send(nodes.finished(form.nodeId, formOutputs)))) return;
+	const outputs = { feedback, action: filled.action_id, ...inputs };
+	if (!(await nodes.run(s, 'end', 'end', 'End', outputs, outputs))) return;
+	finishRun(run, 'succeeded', outputs, null, 0, 4);
 	await s.send({ event: 'workflow_finished', ...base, data: finishedData(run) });
 }
 
