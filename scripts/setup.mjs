@@ -408,8 +408,9 @@ async function ensureN8nMatrix() {
 		if (!node)
 			fail(`${what} needs Node ${entry.node}, which did not install; run it again to retry`);
 		say(
-			`${what}: installing into ${entry.dir} for Node ${node.version} (~2 GB; about 4 min on a quiet ` +
-				'2-core machine, 20 min and more on a busy one)...',
+			`${what}: installing into ${entry.dir} for Node ${node.version} (~1.7 GB; npm install about ` +
+				'13-15 min, then building sqlite3 (and for 1.x isolated-vm) from source, 14-17 min, measured ' +
+				'on a busy 2-core machine)...',
 		);
 		const started = Date.now();
 		const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
