@@ -398,7 +398,7 @@ async function executeWithCli(
 	}
 	// n8n 1.123.81 on Node 22 ends `n8n execute` with a segmentation fault after it has logged the
 	// complete run (its process.exit with the vm expression engine's isolated-vm 6.2 loaded; seen
-	// in every successful run here, never on 2.x). The run logged is what the tests check.
+	// here on 1.123.81, never on 2.x). The run logged is what the tests check.
 	const crashedAfterRun =
 		run !== undefined && result.signal === 'SIGSEGV' && target.version.startsWith('1.');
 	if ((result.code !== 0 && !crashedAfterRun) || !run) {
