@@ -368,64 +368,67 @@ async function matrixNode(entry) {
 
 /**
  * Step 3b: each older n8n of the matrix in its own folder (scripts/n8n/install.sh with that
- * version, folder and Node, first installing that Node when it is not 24). Skipped when installed.
+ * version, folder and Node, first installing that Node when it is not 24), all at the same time.
+ * Skipped when installed.
  */
 async function ensureN8nMatrix() {
-	for (const entry of n8nMatrix()) {
-		const dir = path.join(ROOT, entry.dir);
-		const what = `n8n ${entry.version} (test matrix)`;
-		let installed;
-		try {
-			installed = fs.readFileSync(path.join(dir, '.installed'), 'utf8').trim();
-		} catch {
-			installed = undefined;
-		}
-		const recordedNode = (() => {
-			try {
-				return fs.readFileSync(path.join(dir, '.node'), 'utf8').trim();
-			} catch {
-				return undefined;
-			}
-		})();
-		if (
-			installed === entry.version &&
-			recordedNode &&
-			nodeVersionOf(recordedNode) === (entry.node === '24' ? process.versions.node : entry.node)
-		) {
-			say(
-				`${what}: already installed in ${entry.dir} (Node ${nodeVersionOf(recordedNode)}), skipped`,
-			);
-			continue;
-		}
-		const link = sharedLink(path.dirname(dir));
-		if (link) {
-			say(
-				`${what}: not installed, and ${path.dirname(entry.dir)} is a link to ${link}: not installing into a shared folder`,
-			);
-			continue;
-		}
-		const node = await matrixNode(entry);
-		if (!node)
-			fail(`${what} needs Node ${entry.node}, which did not install; run it again to retry`);
-		say(
-			`${what}: installing into ${entry.dir} for Node ${node.version} (~1.7 GB; npm install about ` +
-				'13-15 min, then building sqlite3 (and for 1.x isolated-vm) from source, 14-17 min, measured ' +
-				'on a busy 2-core machine)...',
-		);
-		const started = Date.now();
-		const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
-			grows: dir,
-			env: {
-				...process.env,
-				N8N_VERSION: entry.version,
-				N8N_DIR: dir,
-				...(entry.node === '24' ? {} : { N8N_NODE: node.binary }),
-				...(entry.overrides ? { N8N_EXTRA_OVERRIDES: JSON.stringify(entry.overrides) } : {}),
-			},
-		});
-		if (code !== 0) fail(`installing ${what} failed (exit ${code}); run it again to retry`);
-		say(`${what} ready after ${seconds(started)} (${sizeOf(dir)})`);
+	// Side by side: the installs wait mostly on the registry and each native build uses one core.
+	await Promise.all(n8nMatrix().map(ensureMatrixEntry));
+}
+
+async function ensureMatrixEntry(entry) {
+	const dir = path.join(ROOT, entry.dir);
+	const what = `n8n ${entry.version} (test matrix)`;
+	let installed;
+	try {
+		installed = fs.readFileSync(path.join(dir, '.installed'), 'utf8').trim();
+	} catch {
+		installed = undefined;
 	}
+	const recordedNode = (() => {
+		try {
+			return fs.readFileSync(path.join(dir, '.node'), 'utf8').trim();
+		} catch {
+			return undefined;
+		}
+	})();
+	if (
+		installed === entry.version &&
+		recordedNode &&
+		nodeVersionOf(recordedNode) === (entry.node === '24' ? process.versions.node : entry.node)
+	) {
+		say(
+			`${what}: already installed in ${entry.dir} (Node ${nodeVersionOf(recordedNode)}), skipped`,
+		);
+		return;
+	}
+	const link = sharedLink(path.dirname(dir));
+	if (link) {
+		say(
+			`${what}: not installed, and ${path.dirname(entry.dir)} is a link to ${link}: not installing into a shared folder`,
+		);
+		return;
+	}
+	const node = await matrixNode(entry);
+	if (!node) fail(`${what} needs Node ${entry.node}, which did not install; run it again to retry`);
+	say(
+		`${what}: installing into ${entry.dir} for Node ${node.version} (~1.7 GB; npm install about ` +
+			'13-15 min, then building sqlite3 (and for 1.x isolated-vm) from source, 14-17 min, measured ' +
+			'on a busy 2-core machine)...',
+	);
+	const started = Date.now();
+	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
+		grows: dir,
+		env: {
+			...process.env,
+			N8N_VERSION: entry.version,
+			N8N_DIR: dir,
+			...(entry.node === '24' ? {} : { N8N_NODE: node.binary }),
+			...(entry.overrides ? { N8N_EXTRA_OVERRIDES: JSON.stringify(entry.overrides) } : {}),
+		},
+	});
+	if (code !== 0) fail(`installing ${what} failed (exit ${code}); run it again to retry`);
+	say(`${what} ready after ${seconds(started)} (${sizeOf(dir)})`);
 }
 
 function hasCommand(name) {
