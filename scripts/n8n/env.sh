@@ -4,5 +4,6 @@
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 DEMO_DIR="$ROOT/.n8n-demo"
-N8N_DIR="$DEMO_DIR/n8n"
+# N8N_DIR may be given (scripts/n8n/install.sh installing another version of the test matrix).
+N8N_DIR="${N8N_DIR:-$DEMO_DIR/n8n}"
 N8N_BIN="$N8N_DIR/node_modules/.bin/n8n"

@@ -4,7 +4,7 @@
  * installed the way n8n installs community packages. Shared by `npm run demo` (scripts/n8n/demo.ts)
  * and the end-to-end tests (test/e2e/). Tooling only: never shipped.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -30,19 +30,83 @@ export const OWNER = {
 	password: 'DemoPassw0rd!',
 } as const;
 
-/** Why the real n8n cannot run here, or undefined when it can. */
-export function n8nUnavailableReason(): string | undefined {
+/**
+ * One installed n8n release the harness can run: the pinned one in `.n8n-demo/n8n` (the demo and
+ * every end-to-end suite), or an older one of the test matrix (scripts/n8n/matrix.json) in its own
+ * folder, started with the Node it was installed for.
+ */
+export interface N8nTarget {
+	version: string;
+	/** The install folder (holds `.installed`, `.node` and `node_modules/n8n`). */
+	dir: string;
+	/** 'pinned' or 'matrix': what it is there for. */
+	role: 'pinned' | 'matrix';
+	/** From matrix.json: the Node it runs on ('24', or the version the set-up installs for it). */
+	node?: string;
+}
+
+export const PINNED_N8N: N8nTarget = { version: N8N_VERSION, dir: N8N_DIR, role: 'pinned' };
+
+/** The older releases the end-to-end tests also run, from scripts/n8n/matrix.json. */
+export function n8nMatrix(): N8nTarget[] {
+	const { versions } = JSON.parse(
+		fs.readFileSync(path.join(ROOT, 'scripts', 'n8n', 'matrix.json'), 'utf8'),
+	) as { versions: Array<{ version: string; dir: string; node: string }> };
+	return versions.map((v) => ({
+		version: v.version,
+		dir: path.join(ROOT, v.dir),
+		role: 'matrix',
+		node: v.node,
+	}));
+}
+
+/** The n8n CLI script of a target. */
+export function n8nBin(target: N8nTarget = PINNED_N8N): string {
+	return path.join(target.dir, 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
+/**
+ * The Node binary a target runs on: for the pinned n8n this process's (Node 24); for a matrix
+ * release the Node its install recorded in `.node` (its native modules are built for that one).
+ */
+export function n8nNode(target: N8nTarget = PINNED_N8N): string {
+	if (target.role === 'pinned') return process.execPath;
+	try {
+		return fs.readFileSync(path.join(target.dir, '.node'), 'utf8').trim() || process.execPath;
+	} catch {
+		return process.execPath;
+	}
+}
+
+/** The version of the Node a target runs on (`v20.20.2`), or undefined when it does not start. */
+export function n8nNodeVersion(target: N8nTarget = PINNED_N8N): string | undefined {
+	const node = n8nNode(target);
+	if (node === process.execPath) return process.version;
+	const probe = spawnSync(node, ['--version'], { encoding: 'utf8' });
+	return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** Why the real n8n (the pinned one, or `target`) cannot run here, or undefined when it can. */
+export function n8nUnavailableReason(target: N8nTarget = PINNED_N8N): string | undefined {
+	const dir = path.relative(ROOT, target.dir);
+	const install =
+		target.role === 'pinned'
+			? '`npm run n8n:install`'
+			: '`npm run setup`, which installs the test matrix';
 	let installed: string | undefined;
 	try {
-		installed = fs.readFileSync(path.join(N8N_DIR, '.installed'), 'utf8').trim();
+		installed = fs.readFileSync(path.join(target.dir, '.installed'), 'utf8').trim();
 	} catch {
-		return `n8n is not installed in ${path.relative(ROOT, N8N_DIR)} (run \`npm run n8n:install\`)`;
+		return `n8n ${target.version} is not installed in ${dir} (run ${install})`;
 	}
-	if (installed !== N8N_VERSION) {
-		return `${path.relative(ROOT, N8N_DIR)} holds n8n ${installed}, expected ${N8N_VERSION} (run \`npm run n8n:install\`)`;
+	if (installed !== target.version) {
+		return `${dir} holds n8n ${installed}, expected ${target.version} (run ${install})`;
 	}
 	if (nodeMajor() < 24) {
-		return `n8n ${N8N_VERSION} needs Node >= 24, this is ${process.version} (source scripts/use-node24.sh)`;
+		return `the end-to-end harness needs Node >= 24, this is ${process.version} (source scripts/use-node24.sh)`;
+	}
+	if (!n8nNodeVersion(target)) {
+		return `n8n ${target.version} was installed for the Node at ${n8nNode(target)}, which no longer runs (run ${install})`;
 	}
 	return undefined;
 }
@@ -60,6 +124,8 @@ export function n8nEnv(options: {
 	port: number;
 	brokerPort: number;
 	extra?: Record<string, string>;
+	/** The n8n release it is for (default: the pinned one). */
+	target?: N8nTarget;
 }): NodeJS.ProcessEnv {
 	const { userFolder, port, brokerPort } = options;
 	const env: NodeJS.ProcessEnv = {};
@@ -67,8 +133,9 @@ export function n8nEnv(options: {
 	for (const key of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']) {
 		if (process.env[key] !== undefined) env[key] = process.env[key];
 	}
-	// n8n's CLI must run on Node 24: put the running node first on PATH for child processes too.
-	env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH ?? ''}`;
+	// n8n's CLI runs on its own Node (24 for 2.x here): that node first on PATH for its child
+	// processes too (task runner, npm).
+	env.PATH = `${path.dirname(n8nNode(options.target))}${path.delimiter}${env.PATH ?? ''}`;
 	Object.assign(env, {
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
@@ -98,8 +165,11 @@ export function n8nEnv(options: {
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		// The MCP registry module fetches api.n8n.io/api/mcp-servers on start.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// The MCP registry module fetches api.n8n.io/api/mcp-servers on start. Older releases do not
+		// have it, and refuse to start with an unknown module named (2.0.0: UnknownModuleError).
+		...((options.target ?? PINNED_N8N).role === 'pinned'
+			? { N8N_DISABLED_MODULES: 'mcp-registry' }
+			: {}),
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		// Community packages stay enabled (that is how this package is loaded), but n8n never
 		// reinstalls from the registry.
@@ -261,7 +331,9 @@ export async function installCommunityPackage(
 }
 
 export interface CliResult {
+	/** The exit code, -1 when the process ended by a signal. */
 	code: number;
+	signal?: NodeJS.Signals;
 	stdout: string;
 	stderr: string;
 	/** n8n's log of this command (JSON lines). `execute` writes its result there too. */
@@ -275,7 +347,12 @@ export interface CliResult {
  */
 export async function n8nCli(
 	args: string[],
-	options: { userFolder: string; env?: Record<string, string>; timeoutMs?: number },
+	options: {
+		userFolder: string;
+		env?: Record<string, string>;
+		timeoutMs?: number;
+		target?: N8nTarget;
+	},
 ): Promise<CliResult> {
 	const logDir = path.join(options.userFolder, 'cli-logs');
 	fs.mkdirSync(logDir, { recursive: true });
@@ -287,6 +364,7 @@ export async function n8nCli(
 		userFolder: options.userFolder,
 		port: await freePort(),
 		brokerPort: await freePort(),
+		target: options.target,
 		extra: {
 			N8N_LOG_OUTPUT: 'file',
 			N8N_LOG_FORMAT: 'json',
@@ -295,7 +373,7 @@ export async function n8nCli(
 		},
 	});
 	return await new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [N8N_BIN, ...args], {
+		const child = spawn(n8nNode(options.target), [n8nBin(options.target), ...args], {
 			env,
 			cwd: options.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -311,9 +389,9 @@ export async function n8nCli(
 			reject(new Error(`n8n ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
 		}, options.timeoutMs ?? 180_000);
 		child.on('error', reject);
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			resolve({ code: code ?? -1, stdout, stderr, logFile });
+			resolve({ code: code ?? -1, signal: signal ?? undefined, stdout, stderr, logFile });
 		});
 	});
 }
@@ -322,7 +400,7 @@ export async function n8nCli(
 export async function n8nImport(
 	kind: 'credentials' | 'workflow',
 	data: unknown,
-	options: { userFolder: string },
+	options: { userFolder: string; target?: N8nTarget },
 ): Promise<void> {
 	const file = path.join(
 		options.userFolder,
@@ -388,6 +466,8 @@ export interface N8nServerOptions {
 	env?: Record<string, string>;
 	/** Echo n8n's output to this stream too (the demo passes process.stdout). */
 	echo?: NodeJS.WritableStream;
+	/** The n8n release to start (default: the pinned one). */
+	target?: N8nTarget;
 }
 
 /** One `n8n start` in its own process group. */
@@ -418,10 +498,11 @@ export class N8nServer {
 			port: this.port,
 			brokerPort: await freePort(),
 			extra: this.options.env,
+			target: this.options.target,
 		});
 		fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
 		const log = fs.createWriteStream(this.logFile, { flags: 'a' });
-		const child = spawn(process.execPath, [N8N_BIN, 'start'], {
+		const child = spawn(n8nNode(this.options.target), [n8nBin(this.options.target), 'start'], {
 			env,
 			cwd: this.options.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -452,7 +533,15 @@ export class N8nServer {
 				const res = await fetch(`${this.url}/healthz/readiness`, {
 					signal: AbortSignal.timeout(2000),
 				});
-				if (res.ok) return;
+				// n8n 2.0.0 and 1.123 answer readiness before their REST routes are mounted (a POST
+				// to /rest/owner/setup is a 404 then): wait for /rest/settings too.
+				if (res.ok) {
+					const settings = await fetch(`${this.url}/rest/settings`, {
+						signal: AbortSignal.timeout(2000),
+					});
+					await settings.text();
+					if (settings.ok) return;
+				}
 			} catch {
 				// not listening yet
 			}

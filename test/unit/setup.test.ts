@@ -13,12 +13,20 @@ import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 const N8N_VERSION = '2.41.1';
+/** The older n8n versions of the test matrix, as scripts/n8n/matrix.json lists them. */
+const MATRIX = (
+	JSON.parse(fs.readFileSync(path.join(REPO, 'scripts/n8n/matrix.json'), 'utf8')) as {
+		versions: Array<{ version: string; dir: string; node: string }>;
+	}
+).versions;
 
 interface Project {
 	root: string;
 	/** Where the node_modules and .n8n-demo links point. */
 	sharedModules: string;
 	sharedN8n: string;
+	/** Where the .n8n-versions link points (the test matrix's installs). */
+	sharedMatrix: string;
 	run(extraEnv?: Record<string, string>): { status: number | null; lines: string[] };
 }
 
@@ -34,13 +42,22 @@ function writeJson(file: string, value: unknown): void {
 
 /** A project whose lock pins `left-pad` 1.3.0 (and an optional binding that is not installed). */
 function project(
-	options: { installedLeftPad?: string; n8nInstalled?: boolean; lockedDevDependency?: string } = {},
+	options: {
+		installedLeftPad?: string;
+		n8nInstalled?: boolean;
+		matrixInstalled?: boolean;
+		lockedDevDependency?: string;
+	} = {},
 ): Project {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-test-'));
 	made.push(root);
 	fs.mkdirSync(path.join(root, 'scripts', 'n8n'), { recursive: true });
 	fs.copyFileSync(path.join(REPO, 'scripts/setup.mjs'), path.join(root, 'scripts/setup.mjs'));
 	fs.copyFileSync(path.join(REPO, 'scripts/n8n/env.sh'), path.join(root, 'scripts/n8n/env.sh'));
+	fs.copyFileSync(
+		path.join(REPO, 'scripts/n8n/matrix.json'),
+		path.join(root, 'scripts/n8n/matrix.json'),
+	);
 	writeJson(path.join(root, 'package.json'), {
 		name: 'p',
 		devDependencies: { 'left-pad': '1.3.0' },
@@ -66,12 +83,31 @@ function project(
 	if (options.n8nInstalled ?? true)
 		fs.writeFileSync(path.join(n8nShared, 'n8n', '.installed'), `${N8N_VERSION}\n`);
 	fs.symlinkSync(n8nShared, path.join(root, '.n8n-demo'));
+	// The matrix's folder as a link too, each version installed for this Node (or none installed).
+	const matrixShared = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-test-matrix-'));
+	made.push(matrixShared);
+	for (const entry of MATRIX) {
+		const dir = path.join(matrixShared, path.basename(entry.dir));
+		fs.mkdirSync(dir);
+		if (options.matrixInstalled ?? true) {
+			fs.writeFileSync(path.join(dir, '.installed'), `${entry.version}\n`);
+			// The Node it was installed for: this one (24), or a stand-in answering its version.
+			let node = process.execPath;
+			if (entry.node !== '24') {
+				node = path.join(dir, 'node');
+				fs.writeFileSync(node, `#!/bin/sh\necho v${entry.node}\n`, { mode: 0o755 });
+			}
+			fs.writeFileSync(path.join(dir, '.node'), `${node}\n`);
+		}
+	}
+	fs.symlinkSync(matrixShared, path.join(root, path.dirname(MATRIX[0].dir)));
 	const chromium = path.join(root, 'chromium');
 	fs.writeFileSync(chromium, '');
 	return {
 		root,
 		sharedModules: fs.realpathSync(shared),
 		sharedN8n: fs.realpathSync(n8nShared),
+		sharedMatrix: fs.realpathSync(matrixShared),
 		run(extraEnv = {}) {
 			const result = spawnSync(process.execPath, ['scripts/setup.mjs', 'test', '--setup-only'], {
 				cwd: root,
@@ -100,6 +136,11 @@ test('a second run installs nothing and says so for every step', () => {
 		`[setup] Node ${process.version}: ok, nothing to install`,
 		'[setup] dependencies: node_modules matches package-lock.json (2 locked packages), skipped',
 		`[setup] n8n ${N8N_VERSION}: already installed in .n8n-demo/n8n, skipped`,
+		...MATRIX.map(
+			(entry) =>
+				`[setup] n8n ${entry.version} (test matrix): already installed in ${entry.dir} ` +
+				`(Node ${entry.node === '24' ? process.versions.node : entry.node}), skipped`,
+		),
 		`[setup] Chromium: found at ${path.join(p.root, 'chromium')}, skipped`,
 		'[setup] set-up done in N s',
 	]);
@@ -134,6 +175,25 @@ test('n8n missing from a shared .n8n-demo is reported, not installed', () => {
 			'not installing into a shared folder',
 	);
 	expect(fs.readdirSync(path.join(p.sharedN8n, 'n8n'))).toEqual([]);
+	expect(status).toBe(0);
+});
+
+test('the test matrix missing from a shared .n8n-versions is reported, not installed', () => {
+	const p = project({ matrixInstalled: false });
+	const { status, lines } = p.run();
+	expect(lines.slice(3, 3 + MATRIX.length)).toEqual(
+		MATRIX.map(
+			(entry) =>
+				`[setup] n8n ${entry.version} (test matrix): not installed, and ${path.dirname(entry.dir)} ` +
+				`is a link to ${p.sharedMatrix}: not installing into a shared folder`,
+		),
+	);
+	expect(fs.readdirSync(p.sharedMatrix).sort()).toEqual(
+		MATRIX.map((entry) => path.basename(entry.dir)).sort(),
+	);
+	for (const entry of MATRIX) {
+		expect(fs.readdirSync(path.join(p.sharedMatrix, path.basename(entry.dir)))).toEqual([]);
+	}
 	expect(status).toBe(0);
 });
 
