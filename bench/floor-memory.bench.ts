@@ -25,7 +25,8 @@ type Kind = 'floor' | 'blocking' | 'streaming';
 
 export async function figure9(opts: FigureOptions, sandbox: RemoteSandbox): Promise<Figure> {
 	const sizes = opts.smoke ? [20] : [2000, 10_000];
-	const reps = opts.smoke ? 1 : Math.min(opts.reps, 2);
+	/** Repetitions per size: the 10,000-item cases take a minute each on a loaded 2-core machine. */
+	const repsFor = (size: number) => (opts.smoke ? 1 : size > 5000 ? 1 : Math.min(opts.reps, 3));
 	// Smoke: one Dify case (the default) is enough to prove the figure runs.
 	const kinds: Kind[] = opts.smoke ? ['floor', 'streaming'] : ['floor', 'blocking', 'streaming'];
 	const script = path.join(__dirname, 'floor-memory-child.ts');
@@ -33,6 +34,7 @@ export async function figure9(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 	const notes: string[] = [];
 	for (const size of sizes) {
 		const samples = Object.fromEntries(kinds.map((k) => [k, [] as Sample[]])) as Record<Kind, Sample[]>;
+		const reps = repsFor(size);
 		for (let rep = 0; rep < reps; rep++) {
 			for (const kind of rep % 2 === 0 ? kinds : [...kinds].reverse()) {
 				await sandbox.call('reset');
@@ -73,7 +75,7 @@ export async function figure9(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 		id: 9,
 		title: 'Memory against the floor node',
 		setup: [
-			`each case in a fresh process (--expose-gc): 50 warm-up items of the same kind, gc, then RSS and used heap sampled every 2 ms (and the process's maxRSS) during the run; sandbox in its own process; ${reps} repetitions, cases interleaved`,
+			`each case in a fresh process (--expose-gc): 50 warm-up items of the same kind, gc, then RSS and used heap sampled every 2 ms (and the process's maxRSS) during the run; sandbox in its own process; ${sizes.map((n) => `${repsFor(n)} repetition(s) at ${n} items`).join(', ')}, cases interleaved`,
 			`${sizes.join(' and ')} Completion -> Create items at concurrency ${CONCURRENCY}: Dify node streaming (default) and blocking, floor node blocking (bench/lib/floor.ts); ratios paired per repetition`,
 		],
 		metrics,

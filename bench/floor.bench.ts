@@ -91,7 +91,7 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 	];
 	for (const [concurrency, latencyMs] of settings) {
 		const count = countFor(concurrency, latencyMs);
-		const reps = opts.smoke ? 1 : latencyMs === 0 ? Math.max(opts.reps, 7) : opts.reps;
+		const reps = opts.smoke ? 1 : opts.reps;
 		const variants = {
 			floor: floor(concurrency, count),
 			blocking: dify('blocking', concurrency, count),
@@ -182,7 +182,7 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 
 	// FlowGen: Chat -> Get of one chat, against a floor GET /chats/{id}.
 	const fgCount = opts.smoke ? 20 : 300;
-	const fgReps = opts.smoke ? 1 : Math.max(opts.reps, 7);
+	const fgReps = opts.smoke ? 1 : opts.reps;
 	await sandbox.call('reset');
 	const [chatId] = await sandbox.call<string[]>('seedChats', 1);
 	const fgCredentials = {
