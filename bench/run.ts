@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- benchmark tooling, never shipped: n8n runtime rules do not apply */
 /**
- * The benchmark suite: `npm run bench` (after a build) runs the seven figures against the sandbox on
+ * The benchmark suite: `npm run bench` (after a build) runs the nine figures against the sandbox on
  * loopback and writes bench/RESULTS.md. Smoke mode (`--smoke` or BENCH_SMOKE=1): tiny sizes, one
  * repetition, no real n8n, results in a temp file; it only proves every figure still produces numbers.
  *
@@ -18,6 +18,8 @@ import { figure4 } from './passthrough.bench';
 import { figure5 } from './memory.bench';
 import { figure6 } from './trigger.bench';
 import { figure7 } from './n8n.bench';
+import { figure8 } from './floor.bench';
+import { figure9 } from './floor-memory.bench';
 import { ROOT, startRemoteSandbox, type RemoteSandbox } from './lib/proc';
 import { fmt, median, met, minMax, quantile, type Figure, type FigureOptions } from './lib/stats';
 
@@ -41,6 +43,8 @@ const FIGURES: Array<{ id: number; title: string; run: Runner }> = [
 	{ id: 5, title: 'Memory', run: figure5 },
 	{ id: 6, title: 'Trigger poll cost', run: figure6 },
 	{ id: 7, title: 'Against the HTTP Request node (real n8n)', run: (o) => figure7(o) },
+	{ id: 8, title: 'Per item against a floor node', run: figure8 },
+	{ id: 9, title: 'Memory against the floor node', run: figure9 },
 ];
 
 function versionOf(pkg: string, from = ROOT): string {

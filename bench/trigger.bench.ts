@@ -5,22 +5,42 @@
  * process, so the CPU measured here (process.cpuUsage around one poll) is the trigger's and n8n's.
  */
 import { pollRunner, type PollRunner } from '../test/harness';
-import { FLOWGEN_KEYS } from '../test/sandbox/flowgen';
+import { AGENTOK_KEYS, FLOWGEN_KEYS } from '../test/sandbox/flowgen';
 import type { RemoteSandbox } from './lib/proc';
 import { collectGarbage, fmt, median, now, type Figure, type FigureOptions } from './lib/stats';
 
-async function trigger(sandbox: RemoteSandbox): Promise<PollRunner> {
+type Contract = keyof RemoteSandbox['flowgenBaseUrls'];
+
+async function trigger(sandbox: RemoteSandbox, contract: Contract = 'documented'): Promise<PollRunner> {
 	return await pollRunner(
 		'flowGenTrigger',
 		{ events: ['waitingForInput'], options: { maxRetries: 0, timeout: 30 } },
 		{
 			flowGenApi: {
-				baseUrl: sandbox.flowgenBaseUrl,
+				baseUrl: sandbox.flowgenBaseUrls[contract],
 				authentication: 'apiKey',
-				apiKey: FLOWGEN_KEYS.apiKey,
+				apiKey: contract === 'agentok' ? AGENTOK_KEYS.apiKey : FLOWGEN_KEYS.apiKey,
 			},
 		},
 	);
+}
+
+/** CPU per idle poll (process.cpuUsage; the sandbox is another process) on one contract. */
+async function idlePollCpu(sandbox: RemoteSandbox, contract: Contract, chats: number, polls: number) {
+	await sandbox.call('reset');
+	await sandbox.call('seedChatsOn', contract, chats);
+	const runner = await trigger(sandbox, contract);
+	await runner.poll(); // activation
+	const cpuMs: number[] = [];
+	for (let p = 0; p < polls; p++) {
+		collectGarbage();
+		const cpu0 = process.cpuUsage();
+		const result = await runner.poll();
+		const cpu = process.cpuUsage(cpu0);
+		if (result !== null) throw new Error(`an idle poll fired on ${contract}`);
+		cpuMs.push((cpu.user + cpu.system) / 1000);
+	}
+	return cpuMs;
 }
 
 const stateBytes = (runner: PollRunner) => Buffer.byteLength(JSON.stringify(runner.staticData()));
@@ -90,6 +110,13 @@ export async function figure6(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 	const after = stateBytes(pruneRunner);
 	await sandbox.call('reset');
 
+	// The same idle poll on each server contract.
+	const byContract: Array<[Contract, number[]]> = [];
+	for (const contract of ['documented', 'oss', 'agentok'] as const) {
+		byContract.push([contract, await idlePollCpu(sandbox, contract, chats, polls)]);
+	}
+	await sandbox.call('reset');
+
 	const linearity = Math.max(...perChat) / Math.min(...perChat);
 	return {
 		id: 6,
@@ -124,6 +151,12 @@ export async function figure6(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 				target: { op: '<', value: 20, label: '< 20 ms' },
 				note: `wall time per poll ${fmt(median(wallMs))} ms (median)`,
 			},
+			...byContract.map(([contract, samples]) => ({
+				name: `CPU per idle poll, ${chats} chats, ${contract === 'documented' ? 'FlowGen documented' : contract === 'oss' ? 'FlowGen open-source v0.9' : 'Agentok'} contract (ms)`,
+				unit: 'ms',
+				samples,
+				target: { op: '<' as const, value: 20, label: '< 20 ms' },
+			})),
 			{
 				name: `static data bytes per chat (${sizes.join(', ')} chats)`,
 				unit: 'B',

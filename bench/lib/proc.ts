@@ -12,6 +12,8 @@ export interface RemoteSandbox {
 	url: string;
 	difyBaseUrl: string;
 	flowgenBaseUrl: string;
+	/** The FlowGen sandbox's three server contracts. */
+	flowgenBaseUrls: { documented: string; oss: string; agentok: string };
 	call<T = unknown>(cmd: string, ...args: unknown[]): Promise<T>;
 	close(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function startRemoteSandbox(): Promise<RemoteSandbox> {
 			pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
 			child.send({ id, cmd, args });
 		});
-	const info = await call<{ url: string; difyBaseUrl: string; flowgenBaseUrl: string }>('info');
+	const info = await call<Pick<RemoteSandbox, 'url' | 'difyBaseUrl' | 'flowgenBaseUrl' | 'flowgenBaseUrls'>>('info');
 	return {
 		...info,
 		call,

@@ -50,7 +50,7 @@ function categoryOf(url: string, fn: string): Category {
 /** Runs `fn` under the profiler; returns its result and ms of self time per category. */
 export async function profileByCategory<T>(
 	fn: () => Promise<T>,
-): Promise<{ value: T; ms: Map<Category, number>; totalMs: number }> {
+): Promise<{ value: T; ms: Map<Category, number>; totalMs: number; ownByFunction: Map<string, number> }> {
 	const session = new Session();
 	session.connect();
 	await session.post('Profiler.enable');
@@ -76,15 +76,20 @@ export async function profileByCategory<T>(
 		return node ? { url: node.callFrame.url, functionName: own.functionName } : own;
 	};
 	const ms = new Map<Category, number>();
+	const ownByFunction = new Map<string, number>();
 	let totalMs = 0;
 	profile.samples.forEach((id, i) => {
 		const frame = frameOf(id);
 		const cat = categoryOf(frame.url, frame.functionName);
 		const dt = profile.timeDeltas[i] / 1000;
 		ms.set(cat, (ms.get(cat) ?? 0) + dt);
+		if (cat === 'this package (dist/nodes)') {
+			const where = `${frame.functionName || '(anonymous)'} (${frame.url.replace(/^.*\/dist\//, '')})`;
+			ownByFunction.set(where, (ownByFunction.get(where) ?? 0) + dt);
+		}
 		totalMs += dt;
 	});
-	return { value, ms, totalMs };
+	return { value, ms, totalMs, ownByFunction };
 }
 
 /** "category 45% (120 ms), ..." without idle, busiest first, as shares of the busy time. */
@@ -94,5 +99,18 @@ export function describeProfile(ms: Map<Category, number>): string {
 	return busy
 		.sort((a, b) => b[1] - a[1])
 		.map(([c, v]) => `${c} ${Math.round((100 * v) / total)}%`)
+		.join(', ');
+}
+
+/** This package's `n` busiest functions by self time, in µs per item. */
+export function topFunctions(
+	profile: { ownByFunction: Map<string, number> },
+	items: number,
+	n: number,
+): string {
+	return [...profile.ownByFunction.entries()]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([where, ms]) => `${where} ${((ms / items) * 1000).toFixed(1)} µs`)
 		.join(', ');
 }

@@ -15,17 +15,25 @@ void (async () => {
 	const sandbox = await startSandbox({ host: '127.0.0.1' });
 	const { server, dify } = sandbox;
 	const documented = sandbox.flowgen.documented;
+	const contracts = sandbox.flowgen;
 	const handlers: Record<string, (...args: never[]) => unknown> = {
 		info: () => ({
 			url: sandbox.url,
 			difyBaseUrl: sandbox.difyBaseUrl,
 			flowgenBaseUrl: documented.baseUrl,
+			flowgenBaseUrls: {
+				documented: contracts.documented.baseUrl,
+				oss: contracts.oss.baseUrl,
+				agentok: contracts.agentok.baseUrl,
+			},
 		}),
 		reset: () => {
 			dify.reset();
 			dify.resetKnobs();
 			dify.setPingInterval(0);
-			documented.reset();
+			contracts.documented.reset();
+			contracts.oss.reset();
+			contracts.agentok.reset();
 			server.faults.clear();
 			server.clearRequests();
 		},
@@ -36,6 +44,9 @@ void (async () => {
 		clearFaults: () => server.faults.clear(),
 		setStreamDelay: (ms: number) => dify.setStreamDelay(ms),
 		seedChats: (n: number) => documented.seedChats(n).map((c) => c.id),
+		/** Chats on one of the three contracts (documented, oss, agentok). */
+		seedChatsOn: (contract: keyof typeof contracts, n: number) =>
+			contracts[contract].seedChats(n).map((c) => c.id),
 		deleteChats: (ids: string[]) => ids.forEach((id) => documented.deleteChat(id)),
 		setStatus: (id: string, status: string) => documented.setStatus(id, status),
 		cpu: () => process.cpuUsage(),

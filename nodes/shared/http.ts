@@ -90,6 +90,9 @@ export interface HttpCall {
 	maxResponseBytes?: number;
 }
 
+/** Stateless when not streaming: one decoder for every answer instead of a new one per answer. */
+const UTF8 = new TextDecoder();
+
 /** The default Max Response Size: far above any real Dify or FlowGen answer, far below a heap. */
 export const DEFAULT_MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024;
 
@@ -253,7 +256,7 @@ async function readBody(
 	if (call.read === 'stream' || !isByteStream(body)) return body;
 	const bytes = await readBounded(body, call.maxResponseBytes);
 	if (call.read === 'bytes') return bytes;
-	const text = new TextDecoder().decode(bytes);
+	const text = UTF8.decode(bytes);
 	if (text === '') return '';
 	try {
 		return JSON.parse(text) as unknown;
@@ -289,7 +292,13 @@ async function readBounded(
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+		// A Buffer chunk is kept as it is (a stream hands each chunk out once): no copy per chunk.
+		const bytes =
+			typeof chunk === 'string'
+				? Buffer.from(chunk, 'utf8')
+				: Buffer.isBuffer(chunk)
+					? chunk
+					: Buffer.from(chunk);
 		size += bytes.length;
 		if (size > maxBytes) {
 			stream.destroy();
@@ -301,7 +310,7 @@ async function readBounded(
 		}
 		chunks.push(bytes);
 	}
-	return Buffer.concat(chunks, size);
+	return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
 function sizeName(bytes: number): string {
@@ -438,6 +447,35 @@ export function checkedBaseUrl(
 	);
 }
 
+const checkedBases = new WeakMap<object, Map<string, string>>();
+
+/**
+ * checkedBaseUrl once per n8n context and Base URL: the URL parse and the copy of the node that
+ * n8n's `getNode()` makes were paid on every request. A Base URL that fails is checked again on
+ * every call, so each call fails with its own error and item index, as before.
+ */
+export function checkedBaseUrlOf(
+	ctx: HttpContext,
+	credentialName: string,
+	value: unknown,
+	example: string,
+	itemIndex?: number,
+): string {
+	const key = typeof value === 'string' ? `${credentialName}\u0000${value}` : undefined;
+	const known = key === undefined ? undefined : checkedBases.get(ctx)?.get(key);
+	if (known !== undefined) return known;
+	const checked = checkedBaseUrl(ctx.getNode(), credentialName, value, example, itemIndex);
+	if (key !== undefined) {
+		let byValue = checkedBases.get(ctx);
+		if (!byValue) {
+			byValue = new Map();
+			checkedBases.set(ctx, byValue);
+		}
+		byValue.set(key, checked);
+	}
+	return checked;
+}
+
 /**
  * What a Base URL holds besides scheme, host, port and path: a query or fragment would take the
  * route in (`?x/chat-messages`), a user and password would replace the key with Basic auth. The
@@ -460,12 +498,12 @@ function urlExtra(url: URL, text: string): { what: string; fix: string } | undef
  * empty segment or a dot segment, which clients and servers resolve to another route. The
  * operations refuse such IDs naming their field; this catches any that reach a transport.
  */
-export function checkedPath(node: INode, path: string, itemIndex?: number): string {
+export function checkedPath(node: INode | (() => INode), path: string, itemIndex?: number): string {
 	const segments = path.replace(/^\/+/, '').split('/');
 	const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..');
 	if (bad === undefined) return path;
 	throw new NodeOperationError(
-		node,
+		typeof node === 'function' ? node() : node,
 		`An ID in the request path is ${bad === '' ? 'empty' : `"${bad}"`}: the request was not sent`,
 		{
 			description: `The path would be /${segments.join('/')}, which addresses another route. Check the ID fields of the node.`,

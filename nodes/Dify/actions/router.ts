@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
+import { withParameterCache } from '../../shared/params';
 import { DEFAULT_CONCURRENCY, getOptions } from '../helpers/params';
 import * as annotation from './annotation';
 import * as app from './app';
@@ -88,7 +89,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	// Concurrency is a node-level choice: the first item's value applies to the whole run.
-	const concurrency = getOptions(this, 0).concurrency ?? DEFAULT_CONCURRENCY;
-	const items = await runItems(this, concurrency, (itemIndex) => execute.call(this, itemIndex));
+	const ctx = withParameterCache(this);
+	const concurrency = getOptions(ctx, 0).concurrency ?? DEFAULT_CONCURRENCY;
+	const items = await runItems(ctx, concurrency, (itemIndex) => execute.call(ctx, itemIndex));
 	return [items];
 }

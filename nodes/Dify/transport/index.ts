@@ -11,7 +11,7 @@ import {
 	callService,
 	type HttpCall,
 	type HttpResult,
-	checkedBaseUrl,
+	checkedBaseUrlOf,
 	checkedPath,
 	credentialData,
 	htmlTitle,
@@ -45,6 +45,9 @@ const BLOCKING_GATEWAY_TIMEOUT: RetryPolicy['noRetry'] = {
 	statuses: [504],
 	why: 'not retried: a gateway timed out waiting for the blocking answer, which Dify may have finished, and sending again could answer twice. Use Response Mode: Streaming (its answer starts at once), or raise the proxy timeout',
 };
+
+/** Stateless when not streaming: one decoder for every answer instead of a new one per answer. */
+const UTF8 = new TextDecoder();
 
 export const DEFAULT_SETTINGS: RequestSettings = { maxRetries: 3 };
 
@@ -80,8 +83,8 @@ async function urlFor(ctx: DifyContext, path: string): Promise<string> {
 	// Only the base URL is read here; the key is applied by n8n's credential authentication.
 	const { baseUrl } = await credentialData<{ baseUrl?: string }>(ctx, DIFY.credentialType);
 	return joinUrl(
-		checkedBaseUrl(ctx.getNode(), 'Dify API', baseUrl, 'https://api.dify.ai/v1'),
-		checkedPath(ctx.getNode(), path),
+		checkedBaseUrlOf(ctx, 'Dify API', baseUrl, 'https://api.dify.ai/v1'),
+		checkedPath(() => ctx.getNode(), path),
 	);
 }
 
@@ -143,7 +146,7 @@ async function streamOrJson(
 	const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
 	if (contentType.includes('text/event-stream')) return { kind: 'stream', stream: response.body };
 	const bytes = await readBoundedBody(ctx, DIFY.name, response.body, settings.maxResponseBytes);
-	const text = new TextDecoder().decode(bytes);
+	const text = UTF8.decode(bytes);
 	const parsed = parseJson(text);
 	if (!isObject(parsed)) throw unexpectedBody(ctx.getNode(), response.statusCode, contentType, text);
 	return { kind: 'json', body: parsed };

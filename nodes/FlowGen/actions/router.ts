@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runItems, type ItemResult } from '../../shared/batch';
+import { withParameterCache } from '../../shared/params';
 import * as chat from './chat';
 import { readConcurrency } from './common';
 import * as humanInput from './humanInput';
@@ -35,11 +36,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" is not supported for the resource "${resource}"`,
 		);
 	}
-	const concurrency = readConcurrency(this);
+	const ctx = withParameterCache(this);
+	const concurrency = readConcurrency(ctx);
 	const items = await runItems(
-		this,
+		ctx,
 		concurrency,
-		async (itemIndex) => await op.execute.call(this, itemIndex),
+		async (itemIndex) => await op.execute.call(ctx, itemIndex),
 	);
 	return [items];
 }

@@ -28,7 +28,7 @@ import { serviceError, type ServiceFailure } from '../../shared/errors';
 import { redact } from '../../shared/redact';
 import {
 	callService,
-	checkedBaseUrl,
+	checkedBaseUrlOf,
 	checkedPath,
 	credentialData,
 	htmlTitle,
@@ -131,8 +131,8 @@ const learned = new WeakMap<object, Map<string, ServerContract>>();
 /** The server behind the credential (see the file comment for how it is known). */
 export async function serverOf(ctx: FlowGenContext, itemIndex?: number): Promise<Server> {
 	const credentials = await credentialData(ctx, CREDENTIAL_TYPE);
-	const baseUrl = checkedBaseUrl(
-		ctx.getNode(),
+	const baseUrl = checkedBaseUrlOf(
+		ctx,
 		'FlowGen API',
 		credentials.baseUrl,
 		'https://api.flowgen.app or https://api.agentok.ai/v1',
@@ -194,7 +194,7 @@ async function call<T>(
 	} = {},
 ): Promise<T> {
 	const server = await serverOf(ctx, options.itemIndex);
-	const url = joinUrl(server.baseUrl, checkedPath(ctx.getNode(), path, options.itemIndex));
+	const url = joinUrl(server.baseUrl, checkedPath(() => ctx.getNode(), path, options.itemIndex));
 	const spec: ServiceSpec = {
 		name: SERVICE_NAME,
 		credentialType: CREDENTIAL_TYPE,
