@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped: n8n runtime rules do not apply */
 /**
  * n8n in queue mode (test/e2e/queue.ts): the tests' own PostgreSQL and Redis, one main instance
  * and two workers, each worker with the package installed in its own user folder. The examples run
@@ -205,7 +205,9 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			].map(([topic, tone]) => `Draft about ${topic} in a ${tone} tone ✓`);
 			expect(nodeOutput(execution.data, 'Collect Drafts')).toEqual([{ drafts: DRAFTS }]);
 			// The first execution's five requests (a second one may have started since).
-			const requests = q.sandbox.server.requestsTo('dify', '/completion-messages').slice(before, before + 5);
+			const requests = q.sandbox.server
+				.requestsTo('dify', '/completion-messages')
+				.slice(before, before + 5);
 			const startedAfterMs = requests.map((r) => r.time - requests[0].time);
 			expect(startedAfterMs.filter((ms) => ms < LATENCY_MS)).toHaveLength(3);
 			figures.batchStartOffsetsMs = startedAfterMs;

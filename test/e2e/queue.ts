@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error -- test tooling, never shipped: it starts PostgreSQL, Redis and n8n processes; n8n runtime rules do not apply */
 /**
  * n8n in queue mode for the end-to-end tests: the tests' own PostgreSQL and Redis (Debian's
  * `postgresql` and `redis-server`, each on a free loopback port with its own data folder), one
@@ -63,7 +63,8 @@ export function queueSkipReason(): string | undefined {
 	const n8n = n8nUnavailableReason();
 	if (n8n) return n8n;
 	const missing: string[] = [];
-	if (!postgresBinDir()) missing.push('PostgreSQL (initdb, postgres: apt-get install -y postgresql)');
+	if (!postgresBinDir())
+		missing.push('PostgreSQL (initdb, postgres: apt-get install -y postgresql)');
 	if (!redisServerBin()) missing.push('Redis (redis-server: apt-get install -y redis-server)');
 	return missing.length > 0
 		? `${missing.join(' and ')} not installed (npm test installs them as root with apt)`
@@ -93,7 +94,8 @@ export class Proc {
 			uid: options.uid,
 			gid: options.gid,
 		});
-		for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (d) => log.write(d));
+		for (const stream of [this.child.stdout!, this.child.stderr!])
+			stream.on('data', (d) => log.write(d));
 		this.exited = new Promise((resolve) => {
 			this.child.on('error', (error) => {
 				log.write(`spawn error: ${error.message}\n`);
@@ -165,7 +167,9 @@ async function waitFor(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (!proc.running)
-			throw new Error(`${what} exited during start (${proc.exitCode}); log ${proc.logFile}:\n${proc.tail()}`);
+			throw new Error(
+				`${what} exited during start (${proc.exitCode}); log ${proc.logFile}:\n${proc.tail()}`,
+			);
 		try {
 			if (await check()) return;
 		} catch {
@@ -220,13 +224,20 @@ export class Postgres {
 			'postgres',
 			path.join(bin, 'postgres'),
 			[
-				'-D', data,
-				'-p', String(port),
-				'-c', 'listen_addresses=127.0.0.1',
-				'-c', `unix_socket_directories=${dir}`,
-				'-c', 'fsync=off',
-				'-c', 'synchronous_commit=off',
-				'-c', 'full_page_writes=off',
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				`unix_socket_directories=${dir}`,
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
 			],
 			{ env: spawnOpts.env, cwd: dir, logFile, uid, gid },
 		);
@@ -240,7 +251,8 @@ export class Postgres {
 			'PostgreSQL',
 			this.proc,
 			async () =>
-				spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(this.port)]).status === 0,
+				spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(this.port)])
+					.status === 0,
 			60_000,
 		);
 	}
@@ -265,11 +277,29 @@ export class Redis {
 		const proc = new Proc(
 			'redis',
 			bin,
-			['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				dir,
+				'--daemonize',
+				'no',
+			],
 			{ env: { PATH: process.env.PATH ?? '' }, cwd: dir, logFile: path.join(dir, 'redis.log') },
 		);
 		const redis = new Redis(port, proc);
-		await waitFor('Redis', proc, async () => proc.log().includes('Ready to accept connections'), 30_000);
+		await waitFor(
+			'Redis',
+			proc,
+			async () => proc.log().includes('Ready to accept connections'),
+			30_000,
+		);
 		return redis;
 	}
 
@@ -303,7 +333,10 @@ export class N8nProcess {
 
 	async start(timeoutMs = 240_000): Promise<void> {
 		this.starts += 1;
-		fs.appendFileSync(this.logFile, `\n===== ${this.name} start #${this.starts} at ${new Date().toISOString()}\n`);
+		fs.appendFileSync(
+			this.logFile,
+			`\n===== ${this.name} start #${this.starts} at ${new Date().toISOString()}\n`,
+		);
 		const args = this.role === 'main' ? ['start'] : ['worker', '--concurrency=5'];
 		this.proc = new Proc(this.name, process.execPath, [N8N_BIN, ...args], {
 			env: this.env,
@@ -322,7 +355,12 @@ export class N8nProcess {
 		);
 		if (this.role === 'worker') {
 			// Ready for n8n once its queue consumer runs: the log says so.
-			await waitFor(this.name, this.proc, async () => this.log().includes('n8n worker is now ready'), 60_000);
+			await waitFor(
+				this.name,
+				this.proc,
+				async () => this.log().includes('n8n worker is now ready'),
+				60_000,
+			);
 		}
 	}
 
@@ -398,7 +436,9 @@ export async function startQueueMode(name: string, options: QueueOptions = {}): 
 			Redis.start(path.join(dir, 'redis')),
 			startSandbox({ host: '127.0.0.1' }),
 		]);
-		started.push(sandbox === undefined ? { stop: async () => undefined } : { stop: () => sandbox.close() });
+		started.push(
+			sandbox === undefined ? { stop: async () => undefined } : { stop: () => sandbox.close() },
+		);
 		started.push(postgres, redis);
 
 		const shared: Record<string, string> = {
@@ -435,7 +475,11 @@ export async function startQueueMode(name: string, options: QueueOptions = {}): 
 					N8N_EDITOR_BASE_URL: `http://127.0.0.1:${mainPort}/`,
 					N8N_WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
 					...(role === 'worker'
-						? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+						? {
+								QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+								QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+								N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+							}
 						: {}),
 				},
 			});
@@ -443,14 +487,20 @@ export async function startQueueMode(name: string, options: QueueOptions = {}): 
 		};
 		const main = await make('main', 'main', mainFolder);
 		const workers = await Promise.all(
-			Array.from({ length: options.workers ?? 2 }, async (_, i) =>
-				await make(`worker${i + 1}`, 'worker', path.join(dir, `worker${i + 1}`)),
+			Array.from(
+				{ length: options.workers ?? 2 },
+				async (_, i) => await make(`worker${i + 1}`, 'worker', path.join(dir, `worker${i + 1}`)),
 			),
 		);
 		// Main first: it creates the schema (migrations); then the workers, together.
 		await main.start();
 		started.push(main);
-		await Promise.all(workers.map(async (w) => { await w.start(); started.push(w); }));
+		await Promise.all(
+			workers.map(async (w) => {
+				await w.start();
+				started.push(w);
+			}),
+		);
 
 		await N8nSession.setupOwner(main.url);
 		const session = await N8nSession.login(main.url);
@@ -523,7 +573,12 @@ export async function startQueueMode(name: string, options: QueueOptions = {}): 
 				}
 			},
 			workersOf: (executionId) =>
-				workers.flatMap((w) => w.startedExecutions().filter((id) => id === executionId).map(() => w.name)),
+				workers.flatMap((w) =>
+					w
+						.startedExecutions()
+						.filter((id) => id === executionId)
+						.map(() => w.name),
+				),
 			stop: stopAll,
 		};
 	} catch (error) {
