@@ -214,8 +214,304 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 		},
 		TEST_TIMEOUT_MS,
 	);
-});
 
-export type { WorkflowJson };
-void PROMPTS;
-void until;
+	// ---- Human in the loop: the FlowGen Trigger polled by main, executions on the workers ----
+
+	/** flowgen-start-run.json started by a webhook (so it runs on a worker), chat named by the caller. */
+	const startRunWorkflow = (): WorkflowJson => {
+		const workflow = readExample('flowgen-start-run.json');
+		const nodes = workflow.nodes.map((node) => {
+			if (node.name === 'Start')
+				return {
+					...node,
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					webhookId: 'queue-start-run',
+					parameters: {
+						httpMethod: 'POST',
+						path: 'queue-start-run',
+						responseMode: 'lastNode',
+						options: {},
+					},
+				};
+			if (node.name === 'Create Chat')
+				return {
+					...node,
+					parameters: { ...(node.parameters as object), name: '={{ $json.body.name }}' },
+				};
+			return node;
+		});
+		return { ...workflow, name: 'Queue: start a FlowGen run', nodes };
+	};
+
+	/** human-in-the-loop.json watching only the chats whose name contains `nameContains`. */
+	const loopWorkflow = (
+		name: string,
+		nameContains: string,
+		options: Record<string, unknown> = {},
+	): WorkflowJson => {
+		const workflow = readExample('human-in-the-loop.json');
+		const nodes = workflow.nodes.map((node) =>
+			node.name === 'FlowGen Trigger'
+				? {
+						...node,
+						parameters: { ...(node.parameters as object), filters: { nameContains }, options },
+					}
+				: node,
+		);
+		return { ...workflow, name, nodes };
+	};
+
+	let startRunId: string;
+	const startRun = async (name: string): Promise<string> => {
+		startRunId ??= await (async () => {
+			const id = await q.importWorkflow(startRunWorkflow());
+			await q.activate(id);
+			return id;
+		})();
+		const res = await q.callWebhook('queue-start-run', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name }),
+		});
+		expect(res.status).toBe(200);
+		const sent = (await res.json()) as { chatId: string; status: string; prompt: string };
+		expect(sent).toMatchObject({ status: 'wait_for_human_input', prompt: PROMPTS.plan });
+		return sent.chatId;
+	};
+
+	const fg = () => q.sandbox.flowgen.documented;
+	/** GET /chats (the trigger's list request) in the sandbox's log, with their times. */
+	const listRequests = () =>
+		q.sandbox.server.requests.filter(
+			(r) => r.service === 'flowgen' && r.method === 'GET' && r.path === '/flowgen/chats',
+		);
+	const inputRequests = (chatId: string) =>
+		q.sandbox.server.requests.filter(
+			(r) => r.method === 'POST' && r.path === `/flowgen/chats/${chatId}/input`,
+		);
+	const pollsLogged = (proc: { log(): string }, workflowName: string) =>
+		proc
+			.log()
+			.split('\n')
+			.filter((l) => l.includes(`Poll trigger initiated for workflow "${workflowName}"`)).length;
+
+	const answer = async (execution: Execution, text: string): Promise<Response> => {
+		const [asked] = nodeOutput(execution.data, 'Ask a Person');
+		const formUrl = asked.answerFormUrl as string;
+		expect(formUrl).toContain(`/form-waiting/${execution.id}`);
+		const form = new FormData();
+		form.append('field-0', text);
+		const res = await fetch(formUrl, { method: 'POST', body: form });
+		await res.text();
+		return res;
+	};
+
+	const startCounts = () =>
+		Object.fromEntries(q.workers.map((w) => [w.name, w.startedExecutions().length]));
+	/** The worker that started `executionId` after `before` (startCounts()), once it has. */
+	const nextWorkerOf = async (executionId: string, before: Record<string, number>) => {
+		let found: (typeof q.workers)[number] | undefined;
+		await until(
+			() =>
+				(found = q.workers.find(
+					(w) =>
+						w.startedExecutions().length > before[w.name] &&
+						w.startedExecutions().includes(executionId),
+				)) !== undefined,
+			60_000,
+			`a worker starting execution ${executionId}`,
+		);
+		return found!;
+	};
+
+	test('human-in-the-loop.json: main alone polls once a minute, one execution per waiting chat on a worker, a worker restarted while it waits, another stopped (SIGTERM) mid-send finishes it: each chat answered once and completed', async () => {
+		const NAME = 'Queue loop: answer waiting chats';
+		const loop = await q.importWorkflow(loopWorkflow(NAME, 'queue plain'));
+		const x1 = await startRun('queue plain 1');
+		const pollsBefore = listRequests().length;
+		const activatedAt = Date.now();
+		await q.activate(loop);
+		try {
+			// The activation poll finds x1 waiting: one execution, on a worker, waiting for the form.
+			const [e1] = await q.waitForExecutions(
+				loop,
+				(all) => all.length === 1 && all[0].status === 'waiting',
+				60_000,
+			);
+			const e1Worker = ranOn(e1.id);
+			expect(nodeOutput(e1.data, 'FlowGen Trigger')).toEqual([
+				expect.objectContaining({
+					chatId: x1,
+					event: 'waitingForInput',
+					transition: 'found',
+					prompt: PROMPTS.plan,
+				}),
+			]);
+
+			// x2 starts waiting after that poll: the next poll (a minute later) gives it its own execution.
+			const x2 = await startRun('queue plain 2');
+
+			// The worker that ran e1 restarts while e1 waits.
+			const restarted = q.workers.find((w) => w.name === e1Worker)!;
+			await restarted.stop();
+			await restarted.start();
+			process.stdout.write(
+				`after restart: e1 ${JSON.stringify((await q.execution(e1.id)).status)}\n`,
+			);
+
+			const all = await q.waitForExecutions(
+				loop,
+				(es) => es.length === 2,
+				120_000,
+				'the next poll',
+			);
+			const e2 = all.find((e) => e.id !== e1.id)!;
+			process.stdout.write(
+				`e2 ${e2.id} ${e2.status}; e1 now ${all.find((e) => e.id === e1.id)!.status}\n`,
+			);
+			expect(nodeOutput(e2.data, 'FlowGen Trigger')).toEqual([
+				expect.objectContaining({ chatId: x2, event: 'waitingForInput', transition: 'new' }),
+			]);
+			await q.waitForExecutions(
+				loop,
+				(es) => es.find((e) => e.id === e2.id)?.status === 'waiting',
+				60_000,
+			);
+
+			// e1's answer: Human Input: Send on a worker, which is stopped (SIGTERM) while its request is in flight.
+			const SEND_LATENCY_MS = 8000;
+			const fault = q.sandbox.server.faults.add({
+				match: { service: 'flowgen', method: 'POST', route: `/chats/${x1}/input` },
+				fault: { type: 'latency', ms: SEND_LATENCY_MS },
+			});
+			const before = startCounts();
+			const submitted = await answer(e1, 'Yes, go ahead');
+			process.stdout.write(`e1 form: ${submitted.status}\n`);
+			let sender: (typeof q.workers)[number] | undefined;
+			try {
+				sender = await nextWorkerOf(e1.id, before);
+				await until(() => inputRequests(x1).length === 1, 60_000, 'the send reaching FlowGen');
+				const stopping = sender.stop(90_000);
+				await stopping;
+			} finally {
+				q.sandbox.server.faults.remove(fault);
+			}
+			process.stdout.write(`sender ${sender.name} exit ${sender.proc.exitCode}\n`);
+			await until(() => fg().chat(x1)?.status === 'completed', 60_000, 'x1 completed');
+			const e1Done = await q.execution(e1.id);
+			process.stdout.write(`e1 after: ${e1Done.status}\n`);
+			await sender.start();
+
+			// e2's answer.
+			const submitted2 = await answer(e2, 'Fine by me');
+			expect(submitted2.status).toBe(200);
+			await until(() => fg().chat(x2)?.status === 'completed', 90_000, 'x2 completed');
+			const done = await q.waitForExecutions(loop, (es) => es.every((e) => e.finished), 60_000);
+			process.stdout.write(`done: ${JSON.stringify(done.map((e) => [e.id, e.status]))}\n`);
+
+			// One more poll after both completed: nothing fires.
+			const seen = listRequests().length;
+			await until(() => listRequests().length > seen, 90_000, 'the next poll');
+			await new Promise((r) => setTimeout(r, 3000));
+			expect(await q.executions(loop)).toHaveLength(2);
+			expect(inputRequests(x1)).toHaveLength(1);
+			expect(inputRequests(x2)).toHaveLength(1);
+
+			const polls = listRequests().slice(pollsBefore);
+			const elapsed = Date.now() - activatedAt;
+			const gaps = polls.slice(1).map((r, i) => r.time - polls[i].time);
+			figures.loopPolls = { count: polls.length, elapsedMs: elapsed, gapsMs: gaps };
+			expect(pollsLogged(q.main, NAME)).toBe(polls.length);
+			for (const w of q.workers) expect(pollsLogged(w, NAME)).toBe(0);
+		} finally {
+			await q.deactivate(loop);
+		}
+	}, 600_000);
+
+	test('human-in-the-loop.json with Fire Again If Still Waiting After 1 minute: an answer submitted while the worker that started the execution is down, that worker restarted; the chat fires once more while it still waits, and is answered and completed once', async () => {
+		const NAME = 'Queue loop: remind waiting chats';
+		const loop = await q.importWorkflow(loopWorkflow(NAME, 'queue lost', { reminderAfter: 1 }));
+		const y = await startRun('queue lost 1');
+		await q.activate(loop);
+		try {
+			const [e1] = await q.waitForExecutions(
+				loop,
+				(all) => all.length === 1 && all[0].status === 'waiting',
+				60_000,
+			);
+			const firedAt = Date.now();
+			const starter = q.workers.find((w) => w.name === ranOn(e1.id))!;
+			const other = q.workers.find((w) => w !== starter)!;
+			const otherBefore = other.startedExecutions().length;
+
+			// The worker that started e1 goes down; the person answers meanwhile.
+			await starter.stop();
+			const submitted = await answer(e1, 'Lost answer');
+			figures.lostAnswerFormStatus = submitted.status;
+			await new Promise((r) => setTimeout(r, 8000));
+			const whileDown = await q.execution(e1.id);
+			figures.lostAnswerWhileDown = {
+				status: whileDown.status,
+				otherWorkerStarted: other.startedExecutions().slice(otherBefore),
+				inputs: inputRequests(y).length,
+				chat: fg().chat(y)?.status,
+			};
+			await starter.start();
+			await new Promise((r) => setTimeout(r, 5000));
+			const afterRecovery = await q.execution(e1.id);
+			figures.lostAnswerAfterRecovery = {
+				status: afterRecovery.status,
+				recoveryLogged: starter
+					.log()
+					.includes(`"executionId":"${e1.id}","file":"execution-recovery.service.js"`),
+				inputs: inputRequests(y).length,
+				chat: fg().chat(y)?.status,
+			};
+			process.stdout.write(`lost answer: ${JSON.stringify(figures)}\n`);
+
+			if (fg().chat(y)?.status === 'wait_for_human_input') {
+				// The answer was lost: the reminder is the way out. It fires once, a minute after e1.
+				const all = await q.waitForExecutions(
+					loop,
+					(es) => es.length === 2,
+					150_000,
+					'the reminder',
+				);
+				const e2 = all.find((e) => e.id !== e1.id)!;
+				figures.reminderAfterMs = Date.now() - firedAt;
+				expect(nodeOutput(e2.data, 'FlowGen Trigger')).toEqual([
+					expect.objectContaining({
+						chatId: y,
+						event: 'waitingForInput',
+						transition: 'reminder',
+						reminder: 1,
+					}),
+				]);
+				await q.waitForExecutions(
+					loop,
+					(es) => es.find((e) => e.id === e2.id)?.status === 'waiting',
+					60_000,
+				);
+				const ok = await answer(e2, 'Second chance');
+				expect(ok.status).toBe(200);
+				await until(() => fg().chat(y)?.status === 'completed', 90_000, 'y completed');
+				expect(inputRequests(y).map((r) => (r.body as { message?: string }).message)).toEqual([
+					expect.stringContaining('Second chance'),
+				]);
+			} else {
+				await until(() => fg().chat(y)?.status === 'completed', 90_000, 'y completed');
+			}
+			// Nothing more: the next poll fires nothing, one answer reached FlowGen.
+			const seen = listRequests().length;
+			await until(() => listRequests().length > seen, 90_000, 'the next poll');
+			await new Promise((r) => setTimeout(r, 3000));
+			const final = await q.executions(loop);
+			figures.lostAnswerExecutions = final.map((e) => [e.id, e.status]);
+			expect(inputRequests(y)).toHaveLength(1);
+			for (const w of q.workers) expect(pollsLogged(w, NAME)).toBe(0);
+		} finally {
+			await q.deactivate(loop);
+		}
+	}, 600_000);
+});
