@@ -356,8 +356,10 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			const restarted = q.workers.find((w) => w.name === e1Worker)!;
 			await restarted.stop();
 			await restarted.start();
-			process.stdout.write(
-				`after restart: e1 ${JSON.stringify((await q.execution(e1.id)).status)}\n`,
+			// Its start-up recovery picks e1 from its event log ("amended execution"), yet e1 stays
+			// waiting (its waitTill is kept): nothing is lost by the restart itself.
+			expect(restarted.log()).toContain(
+				`"executionId":"${e1.id}","file":"execution-recovery.service.js"`,
 			);
 
 			const all = await q.waitForExecutions(
@@ -367,11 +369,14 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 				'the next poll',
 			);
 			const e2 = all.find((e) => e.id !== e1.id)!;
-			process.stdout.write(
-				`e2 ${e2.id} ${e2.status}; e1 now ${all.find((e) => e.id === e1.id)!.status}\n`,
-			);
+			expect(all.find((e) => e.id === e1.id)!.status).toBe('waiting');
 			expect(nodeOutput(e2.data, 'FlowGen Trigger')).toEqual([
-				expect.objectContaining({ chatId: x2, event: 'waitingForInput', transition: 'new' }),
+				expect.objectContaining({
+					chatId: x2,
+					event: 'waitingForInput',
+					// 'changed' when a scheduled poll saw it running first.
+					transition: expect.stringMatching(/^(new|changed)$/),
+				}),
 			]);
 			await q.waitForExecutions(
 				loop,
@@ -387,7 +392,7 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			});
 			const before = startCounts();
 			const submitted = await answer(e1, 'Yes, go ahead');
-			process.stdout.write(`e1 form: ${submitted.status}\n`);
+			expect(submitted.status).toBe(200);
 			let sender: (typeof q.workers)[number] | undefined;
 			try {
 				sender = await nextWorkerOf(e1.id, before);
@@ -397,10 +402,18 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			} finally {
 				q.sandbox.server.faults.remove(fault);
 			}
-			process.stdout.write(`sender ${sender.name} exit ${sender.proc.exitCode}\n`);
-			await until(() => fg().chat(x1)?.status === 'completed', 60_000, 'x1 completed');
+			// The stopped worker finished e1 before it exited, cleanly.
+			expect(sender.proc.exitCode).toBe(0);
+			expect(sender.log()).toContain(
+				`Waiting for 1 active executions to finish... (execution IDs: ${e1.id})`,
+			);
+			expect(fg().chat(x1)?.status).toBe('completed');
 			const e1Done = await q.execution(e1.id);
-			process.stdout.write(`e1 after: ${e1Done.status}\n`);
+			expect(e1Done.status).toBe('success');
+			expect(nodeOutput(e1Done.data, 'Send the Answer')).toEqual([
+				expect.objectContaining({ chatId: x1, status: 'completed', waited: true }),
+			]);
+			figures.sigtermWorker = sender.name;
 			await sender.start();
 
 			// e2's answer.
@@ -408,7 +421,7 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			expect(submitted2.status).toBe(200);
 			await until(() => fg().chat(x2)?.status === 'completed', 90_000, 'x2 completed');
 			const done = await q.waitForExecutions(loop, (es) => es.every((e) => e.finished), 60_000);
-			process.stdout.write(`done: ${JSON.stringify(done.map((e) => [e.id, e.status]))}\n`);
+			expect(done.map((e) => e.status)).toEqual(['success', 'success']);
 
 			// One more poll after both completed: nothing fires.
 			const seen = listRequests().length;
@@ -429,7 +442,7 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 		}
 	}, 600_000);
 
-	test('human-in-the-loop.json with Fire Again If Still Waiting After 1 minute: an answer submitted while the worker that started the execution is down, that worker restarted; the chat fires once more while it still waits, and is answered and completed once', async () => {
+	test('human-in-the-loop.json with Fire Again If Still Waiting After 1 minute: the answer submitted while every worker is down is lost when the worker that started the execution comes back (n8n marks it crashed); the chat fires once more, a minute on, and is answered and completed once', async () => {
 		const NAME = 'Queue loop: remind waiting chats';
 		const loop = await q.importWorkflow(loopWorkflow(NAME, 'queue lost', { reminderAfter: 1 }));
 		const y = await startRun('queue lost 1');
@@ -443,71 +456,71 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			const firedAt = Date.now();
 			const starter = q.workers.find((w) => w.name === ranOn(e1.id))!;
 			const other = q.workers.find((w) => w !== starter)!;
-			const otherBefore = other.startedExecutions().length;
 
-			// The worker that started e1 goes down; the person answers meanwhile.
-			await starter.stop();
+			// Every worker goes down (a deploy, a crash); the person answers meanwhile: main queues
+			// the resume in Redis. The worker that started e1 comes back first.
+			await Promise.all(q.workers.map(async (w) => await w.stop()));
 			const submitted = await answer(e1, 'Lost answer');
 			figures.lostAnswerFormStatus = submitted.status;
-			await new Promise((r) => setTimeout(r, 8000));
-			const whileDown = await q.execution(e1.id);
-			figures.lostAnswerWhileDown = {
-				status: whileDown.status,
-				otherWorkerStarted: other.startedExecutions().slice(otherBefore),
-				inputs: inputRequests(y).length,
-				chat: fg().chat(y)?.status,
-			};
+			const starterBefore = starter.startedExecutions().length;
 			await starter.start();
-			await new Promise((r) => setTimeout(r, 5000));
+			await new Promise((r) => setTimeout(r, 10_000));
 			const afterRecovery = await q.execution(e1.id);
 			figures.lostAnswerAfterRecovery = {
 				status: afterRecovery.status,
 				recoveryLogged: starter
 					.log()
 					.includes(`"executionId":"${e1.id}","file":"execution-recovery.service.js"`),
+				resumeStarted: starter.startedExecutions().slice(starterBefore),
 				inputs: inputRequests(y).length,
 				chat: fg().chat(y)?.status,
 			};
-			process.stdout.write(`lost answer: ${JSON.stringify(figures)}\n`);
+			await other.start();
 
-			if (fg().chat(y)?.status === 'wait_for_human_input') {
-				// The answer was lost: the reminder is the way out. It fires once, a minute after e1.
-				const all = await q.waitForExecutions(
-					loop,
-					(es) => es.length === 2,
-					150_000,
-					'the reminder',
-				);
-				const e2 = all.find((e) => e.id !== e1.id)!;
-				figures.reminderAfterMs = Date.now() - firedAt;
-				expect(nodeOutput(e2.data, 'FlowGen Trigger')).toEqual([
-					expect.objectContaining({
-						chatId: y,
-						event: 'waitingForInput',
-						transition: 'reminder',
-						reminder: 1,
-					}),
-				]);
-				await q.waitForExecutions(
-					loop,
-					(es) => es.find((e) => e.id === e2.id)?.status === 'waiting',
-					60_000,
-				);
-				const ok = await answer(e2, 'Second chance');
-				expect(ok.status).toBe(200);
-				await until(() => fg().chat(y)?.status === 'completed', 90_000, 'y completed');
-				expect(inputRequests(y).map((r) => (r.body as { message?: string }).message)).toEqual([
-					expect.stringContaining('Second chance'),
-				]);
-			} else {
-				await until(() => fg().chat(y)?.status === 'completed', 90_000, 'y completed');
-			}
+			// n8n 2.41.1: the starter's start-up recovery marks e1 crashed and the queued resume is
+			// dropped (JobProcessor returns for a crashed execution): nothing reached FlowGen, the chat
+			// still waits. (Should n8n stop losing it, this fails and the README's Scaling section
+			// needs another look.)
+			expect(submitted.status).toBe(200);
+			expect(figures.lostAnswerAfterRecovery).toEqual({
+				status: 'crashed',
+				recoveryLogged: true,
+				resumeStarted: [],
+				inputs: 0,
+				chat: 'wait_for_human_input',
+			});
+			// The answer was lost: the reminder is the way out. It fires once, a minute after e1.
+			const all = await q.waitForExecutions(loop, (es) => es.length === 2, 150_000, 'the reminder');
+			const e2 = all.find((e) => e.id !== e1.id)!;
+			figures.reminderAfterMs = Date.now() - firedAt;
+			expect(nodeOutput(e2.data, 'FlowGen Trigger')).toEqual([
+				expect.objectContaining({
+					chatId: y,
+					event: 'waitingForInput',
+					transition: 'reminder',
+					reminder: 1,
+				}),
+			]);
+			await q.waitForExecutions(
+				loop,
+				(es) => es.find((e) => e.id === e2.id)?.status === 'waiting',
+				60_000,
+			);
+			const ok = await answer(e2, 'Second chance');
+			expect(ok.status).toBe(200);
+			await until(() => fg().chat(y)?.status === 'completed', 90_000, 'y completed');
+			expect(inputRequests(y).map((r) => (r.body as { message?: string }).message)).toEqual([
+				expect.stringContaining('Second chance'),
+			]);
 			// Nothing more: the next poll fires nothing, one answer reached FlowGen.
 			const seen = listRequests().length;
 			await until(() => listRequests().length > seen, 90_000, 'the next poll');
 			await new Promise((r) => setTimeout(r, 3000));
 			const final = await q.executions(loop);
 			figures.lostAnswerExecutions = final.map((e) => [e.id, e.status]);
+			expect(final.map((e) => e.status).sort()).toEqual(['crashed', 'success']);
+			// The reminder came with the first poll at least a minute after the trigger fired.
+			expect(figures.reminderAfterMs as number).toBeGreaterThanOrEqual(55_000);
 			expect(inputRequests(y)).toHaveLength(1);
 			for (const w of q.workers) expect(pollsLogged(w, NAME)).toBe(0);
 		} finally {
