@@ -53,7 +53,7 @@ const SYSTEM_PACKAGES = [
 		where: () => postgresBinDir(),
 		size: '~70 MB installed (Debian 12: PostgreSQL 15)',
 		suites: 'test/e2e/queue-mode.test.ts (n8n in queue mode)',
-		otherwise: 'or put initdb and postgres on PATH',
+		otherwise: 'or set POSTGRES_BINDIR to the folder holding initdb and postgres',
 	},
 	{
 		name: 'Redis',
@@ -62,13 +62,13 @@ const SYSTEM_PACKAGES = [
 		where: () => redisServerBin(),
 		size: '~6 MB installed (Debian 12: Redis 7.0)',
 		suites: 'test/e2e/queue-mode.test.ts (n8n in queue mode)',
-		otherwise: 'or put redis-server on PATH',
+		otherwise: 'or set REDIS_SERVER to a redis-server binary',
 	},
 ];
 
 /** Debian's PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin), or initdb's folder on PATH. */
 function postgresBinDir() {
-	const dirs = [];
+	const dirs = process.env.POSTGRES_BINDIR ? [process.env.POSTGRES_BINDIR] : [];
 	try {
 		for (const major of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
 			dirs.push(path.join('/usr/lib/postgresql', major, 'bin'));
@@ -83,7 +83,11 @@ function postgresBinDir() {
 }
 
 function redisServerBin() {
-	const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+	if (process.env.REDIS_SERVER)
+		return fs.existsSync(process.env.REDIS_SERVER) ? process.env.REDIS_SERVER : undefined;
+	const found = spawnSync('sh', ['-c', 'command -v redis-server'], {
+		encoding: 'utf8',
+	}).stdout.trim();
 	return found || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
 }
 

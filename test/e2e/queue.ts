@@ -35,7 +35,7 @@ import { OUTPUT_DIR, type Execution, type WorkflowJson } from './n8n';
 
 /** The PostgreSQL server binaries (Debian puts them in /usr/lib/postgresql/<major>/bin). */
 export function postgresBinDir(): string | undefined {
-	const candidates: string[] = [];
+	const candidates: string[] = process.env.POSTGRES_BINDIR ? [process.env.POSTGRES_BINDIR] : [];
 	const base = '/usr/lib/postgresql';
 	try {
 		for (const major of fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)))
@@ -51,6 +51,8 @@ export function postgresBinDir(): string | undefined {
 }
 
 export function redisServerBin(): string | undefined {
+	if (process.env.REDIS_SERVER)
+		return fs.existsSync(process.env.REDIS_SERVER) ? process.env.REDIS_SERVER : undefined;
 	for (const file of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) {
 		if (fs.existsSync(file)) return file;
 	}
