@@ -420,7 +420,12 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 			const submitted2 = await answer(e2, 'Fine by me');
 			expect(submitted2.status).toBe(200);
 			await until(() => fg().chat(x2)?.status === 'completed', 90_000, 'x2 completed');
-			const done = await q.waitForExecutions(loop, (es) => es.every((e) => e.finished), 60_000);
+			// The public API lists no running execution: wait for both, finished.
+			const done = await q.waitForExecutions(
+				loop,
+				(es) => es.length === 2 && es.every((e) => e.finished),
+				60_000,
+			);
 			expect(done.map((e) => e.status)).toEqual(['success', 'success']);
 
 			// One more poll after both completed: nothing fires.
