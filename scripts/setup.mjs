@@ -33,8 +33,7 @@ const passThrough = rest.filter((arg) => arg !== '--setup-only');
 /**
  * What the end-to-end suites need from the operating system. Each entry is checked, installed in
  * one `apt-get install` with the others when the machine allows it (root with apt), or reported
- * with the suites it skips and the one command that brings it. A later need (queue mode:
- * PostgreSQL's `postgresql`, Redis's `redis-server`) is one more entry here.
+ * with the suites it skips and the one command that brings it.
  */
 const SYSTEM_PACKAGES = [
 	{
@@ -46,7 +45,52 @@ const SYSTEM_PACKAGES = [
 		suites: 'test/e2e/editor.test.ts (the editor in a browser)',
 		otherwise: 'or set CHROMIUM_PATH to a Chrome or Chromium binary',
 	},
+	// Queue mode: the suite starts its own PostgreSQL and Redis (own ports and data folders), never
+	// the system's services. Found the same way test/e2e/queue.ts finds them.
+	{
+		name: 'PostgreSQL',
+		apt: ['postgresql'],
+		present: () => postgresBinDir() !== undefined,
+		where: () => postgresBinDir(),
+		size: '~70 MB installed (Debian 12: PostgreSQL 15)',
+		suites: 'test/e2e/queue-mode.test.ts (n8n in queue mode)',
+		otherwise: 'or set POSTGRES_BINDIR to the folder holding initdb and postgres',
+	},
+	{
+		name: 'Redis',
+		apt: ['redis-server'],
+		present: () => redisServerBin() !== undefined,
+		where: () => redisServerBin(),
+		size: '~6 MB installed (Debian 12: Redis 7.0)',
+		suites: 'test/e2e/queue-mode.test.ts (n8n in queue mode)',
+		otherwise: 'or set REDIS_SERVER to a redis-server binary',
+	},
 ];
+
+/** Debian's PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin), or initdb's folder on PATH. */
+function postgresBinDir() {
+	const dirs = process.env.POSTGRES_BINDIR ? [process.env.POSTGRES_BINDIR] : [];
+	try {
+		for (const major of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
+			dirs.push(path.join('/usr/lib/postgresql', major, 'bin'));
+	} catch {
+		// not Debian's layout
+	}
+	const initdb = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
+	if (initdb) dirs.push(path.dirname(fs.realpathSync(initdb)));
+	return dirs.find(
+		(dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres')),
+	);
+}
+
+function redisServerBin() {
+	if (process.env.REDIS_SERVER)
+		return fs.existsSync(process.env.REDIS_SERVER) ? process.env.REDIS_SERVER : undefined;
+	const found = spawnSync('sh', ['-c', 'command -v redis-server'], {
+		encoding: 'utf8',
+	}).stdout.trim();
+	return found || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
+}
 
 function say(message) {
 	process.stdout.write(`[setup] ${message}\n`);

@@ -106,6 +106,16 @@ export class FlowGenTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Fire Again If Still Waiting After (Minutes)',
+						name: 'reminderAfter',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 0 },
+						default: 0,
+						description:
+							'When a chat the trigger fired for (Chat Waiting for Human Input) still waits at the same question this many minutes later, fire once more for it, with transition "reminder": a reminder or an escalation, and another chance when an answer was lost. 0: off, each wait fires exactly once.',
+						hint: 'Checked at each poll: the reminder comes with the first poll after this time',
+					},
+					{
 						displayName: 'Fire for Chats Already Waiting',
 						name: 'fireFoundWaiting',
 						type: 'boolean',
@@ -121,6 +131,15 @@ export class FlowGenTrigger implements INodeType {
 						default: 10,
 						description:
 							"How many of the chat's latest messages each item carries (0: none), when the server offers message history",
+					},
+					{
+						displayName: 'Max Reminders',
+						name: 'maxReminders',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+						default: 1,
+						description:
+							'With Fire Again If Still Waiting After set: how many reminders one wait gets, each that many minutes after the previous one',
 					},
 					{
 						displayName: 'Max Retries',

@@ -32,7 +32,7 @@ class E2eSkipsReporter {
 				`End-to-end tests (test/e2e): ${skipped.length} of ${tests.length} SKIPPED on this machine, so real n8n was not tested here:`,
 			);
 			for (const [reason, count] of reasons) lines.push(`  - ${count} skipped: ${reason}`);
-			lines.push('  CI (.ci/run) installs n8n and Chromium, so they run there.');
+			lines.push('  CI (.ci/run) installs n8n, Chromium, PostgreSQL and Redis, so they run there.');
 		}
 		// Jest prints its own summary after every reporter's onRunComplete: print after it, at exit
 		// (writes to stderr are synchronous for files, terminals and pipes on Linux).

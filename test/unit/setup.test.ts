@@ -103,6 +103,10 @@ function project(
 	fs.symlinkSync(matrixShared, path.join(root, path.dirname(MATRIX[0].dir)));
 	const chromium = path.join(root, 'chromium');
 	fs.writeFileSync(chromium, '');
+	// Stand-ins for the queue-mode suite's PostgreSQL and Redis, so the machine's do not matter.
+	fs.mkdirSync(path.join(root, 'pg'));
+	for (const bin of ['initdb', 'postgres']) fs.writeFileSync(path.join(root, 'pg', bin), '');
+	fs.writeFileSync(path.join(root, 'redis-server'), '');
 	return {
 		root,
 		sharedModules: fs.realpathSync(shared),
@@ -116,6 +120,8 @@ function project(
 					PATH: process.env.PATH ?? '',
 					HOME: os.tmpdir(),
 					CHROMIUM_PATH: chromium,
+					POSTGRES_BINDIR: path.join(root, 'pg'),
+					REDIS_SERVER: path.join(root, 'redis-server'),
 					...extraEnv,
 				},
 				timeout: 30_000,
@@ -142,6 +148,8 @@ test('a second run installs nothing and says so for every step', () => {
 				`(Node ${entry.node === '24' ? process.versions.node : entry.node}), skipped`,
 		),
 		`[setup] Chromium: found at ${path.join(p.root, 'chromium')}, skipped`,
+		`[setup] PostgreSQL: found at ${path.join(p.root, 'pg')}, skipped`,
+		`[setup] Redis: found at ${path.join(p.root, 'redis-server')}, skipped`,
 		'[setup] set-up done in N s',
 	]);
 	expect(status).toBe(0);

@@ -57,8 +57,11 @@ export function eventKindOf(status: NormalizedStatus): EventKind {
 	return 'statusChange';
 }
 
-/** Why a chat fires: found waiting, new since the last poll, status changed, or re-entered. */
-export type Reason = 'found' | 'new' | 'changed' | 'reentered';
+/**
+ * Why a chat fires: found waiting, new since the last poll, status changed, or re-entered; or
+ * (reminder.ts, not detect) still waiting a chosen time after it fired.
+ */
+export type Reason = 'found' | 'new' | 'changed' | 'reentered' | 'reminder';
 
 export interface DetectSettings {
 	events: ReadonlySet<EventChoice>;

@@ -29,6 +29,7 @@ import {
 } from '../transport';
 import { detect, eventKindOf, type Transition } from './detect';
 import { isWatched, readSettings, type TriggerSettings } from './settings';
+import { planReminders, readReminders, writeReminders, type ReminderState } from './reminder';
 import { readState, writeState } from './state';
 
 /** History requests in flight at once (after the first has shown whether history exists). */
@@ -86,6 +87,8 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 	);
 
 	const items: INodeExecutionData[] = [];
+	/** Chats reported as waiting for input in this poll (ids as text). */
+	const fired = new Set<string>();
 	for (const transition of transitions) {
 		const id = idOf(transition.chat.id)!;
 		const messages = histories.get(id);
@@ -106,9 +109,47 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 		const json = eventItem(transition, messages, settings.lastMessages, seenAt);
 		if (unread) json.note = HISTORY_NOT_READ_NOTE;
 		items.push({ json });
+		if (transition.event === 'waitingForInput') fired.add(id);
+	}
+
+	// Fire Again If Still Waiting After: the chats that still wait since the trigger fired for them.
+	let reminders: ReminderState | undefined;
+	if (settings.reminder) {
+		const plan = planReminders(
+			readReminders(staticData),
+			next,
+			watched,
+			fired,
+			seenAt,
+			settings.reminder,
+		);
+		reminders = plan.state;
+		// Histories this poll has read already (Agentok: every waiting chat's) are not read again.
+		const toRead = plan.due
+			.map((d) => d.chat.id)
+			.filter((chatId) => !histories.has(idOf(chatId)!))
+			.slice(0, MAX_HISTORIES_PER_POLL);
+		const reminderHistories = new Map([
+			...histories,
+			...(await readHistories(this, toRead, settings.call)),
+		]);
+		for (const { chat, reminder, firstFiredAt } of plan.due) {
+			const id = idOf(chat.id)!;
+			const json = eventItem(
+				{ chat, event: 'waitingForInput', previousStatus: chat.status ?? null, reason: 'reminder' },
+				reminderHistories.get(id),
+				settings.lastMessages,
+				seenAt,
+			);
+			json.reminder = reminder;
+			json.firstFiredAt = firstFiredAt;
+			if (!reminderHistories.has(id)) json.note = HISTORY_NOT_READ_NOTE;
+			items.push({ json });
+		}
 	}
 
 	writeState(staticData, next);
+	writeReminders(staticData, reminders);
 	return items.length > 0 ? [items] : null;
 }
 

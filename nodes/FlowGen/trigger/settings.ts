@@ -5,6 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { idOf } from '../records';
 import type { CallOptions, FlowGenChat } from '../transport';
 import { EVENT_CHOICES, type EventChoice } from './detect';
+import type { ReminderSettings } from './reminder';
 
 export const TRIGGER_DEFAULTS = {
 	events: ['waitingForInput'] as EventChoice[],
@@ -12,6 +13,9 @@ export const TRIGGER_DEFAULTS = {
 	lastMessages: 10,
 	maxRetries: 1,
 	timeoutSeconds: 30,
+	/** Fire Again If Still Waiting After (Minutes): 0, off. */
+	reminderAfterMinutes: 0,
+	maxReminders: 1,
 } as const;
 
 export interface TriggerSettings {
@@ -23,6 +27,8 @@ export interface TriggerSettings {
 	fireFoundWaiting: boolean;
 	/** How many of the latest messages go into an item (0: none). */
 	lastMessages: number;
+	/** Fire again for a chat still waiting (Fire Again If Still Waiting After); undefined: off. */
+	reminder?: ReminderSettings;
 	call: CallOptions;
 }
 
@@ -35,6 +41,8 @@ interface RawOptions {
 	fireFoundWaiting?: unknown;
 	lastMessages?: unknown;
 	maxRetries?: unknown;
+	maxReminders?: unknown;
+	reminderAfter?: unknown;
 	timeout?: unknown;
 }
 
@@ -97,6 +105,22 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		false,
 	);
 
+	const reminderAfter = number(
+		options.reminderAfter,
+		TRIGGER_DEFAULTS.reminderAfterMinutes,
+		'Fire Again If Still Waiting After (Minutes)',
+		0,
+		// A year: more is surely a typo, and stays well inside a timer's range.
+		525_600,
+	);
+	const maxReminders = number(
+		options.maxReminders,
+		TRIGGER_DEFAULTS.maxReminders,
+		'Max Reminders',
+		1,
+		100,
+	);
+
 	return {
 		events,
 		chatIds: parseChatIds(ctx, filters.chatIds),
@@ -104,6 +128,9 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 			typeof filters.nameContains === 'string' ? filters.nameContains.trim().toLowerCase() : '',
 		fireFoundWaiting: options.fireFoundWaiting !== false,
 		lastMessages,
+		...(reminderAfter > 0
+			? { reminder: { afterMs: reminderAfter * 60_000, max: maxReminders } }
+			: {}),
 		call: { retry: { maxRetries }, timeoutMs: Math.round(timeout * 1000) },
 	};
 }
