@@ -76,13 +76,14 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 	if (this.getMode() === 'manual') return await sample(this, watched, settings, seenAt);
 
 	const staticData = this.getWorkflowStaticData('node');
-	const { transitions, next } = detect(readState(staticData), listed, watched, settings);
+	const previous = readState(staticData);
+	const { transitions, next } = detect(previous, listed, watched, settings);
 	// Bounded: 10,000 chats waiting at activation must not mean 10,000 requests in one poll.
+	const reads = historyPlan(transitions, previous?.r ?? 0);
+	if (reads.rotation > 0) next.r = reads.rotation;
 	const histories = await readHistories(
 		this,
-		historyOrder(transitions)
-			.slice(0, MAX_HISTORIES_PER_POLL)
-			.map((t) => t.chat.id),
+		reads.order.map((t) => t.chat.id),
 		settings.call,
 	);
 
@@ -154,16 +155,30 @@ export async function pollFlowGen(this: IPollFunctions): Promise<INodeExecutionD
 }
 
 /**
- * Which histories a poll reads first, within its budget: the chats that fire, in item order; then
- * the checks (Agentok's per-poll re-entry checks and baselines, which fire nothing unless their
- * history shows a new marker), newest first. Without this, on Agentok (where every chat sorts by its
- * `created_at`) 50 old waiting chats took the whole budget every poll: a chat that changed got no
- * history (and a false "more than 50 fired" note), and newer chats' re-entries were never seen.
+ * Which histories a poll reads, within its budget: the chats that fire, in item order; then the
+ * checks (Agentok's per-poll re-entry checks and baselines, which fire nothing unless their history
+ * shows a new marker), newest first. On Agentok (every chat sorts by its `created_at`) 50 old
+ * waiting chats took the whole budget every poll: a chat that changed got no history (and a false
+ * "more than 50 fired" note). When the checks exceed what is left of the budget they are read in
+ * turn, starting where the last poll stopped (`rotation`, kept in the state as `r`), so every
+ * waiting chat is checked within a few polls instead of only the newest 50.
  */
-function historyOrder(transitions: Transition[]): Transition[] {
+function historyPlan(
+	transitions: Transition[],
+	rotation: number,
+): { order: Transition[]; rotation: number } {
 	const isCheck = (t: Transition) =>
 		t.baselineOnly === true || (t.confirmAgainst !== undefined && hasFrozenUpdated(t.chat));
-	return [...transitions.filter((t) => !isCheck(t)), ...transitions.filter(isCheck).reverse()];
+	const firing = transitions.filter((t) => !isCheck(t));
+	const checks = transitions.filter(isCheck).reverse();
+	const room = Math.max(0, MAX_HISTORIES_PER_POLL - firing.length);
+	if (checks.length <= room) return { order: [...firing, ...checks], rotation: 0 };
+	const start = rotation % checks.length;
+	const turn = [...checks.slice(start), ...checks.slice(0, start)].slice(0, room);
+	return {
+		order: [...firing.slice(0, MAX_HISTORIES_PER_POLL), ...turn],
+		rotation: (start + room) % checks.length,
+	};
 }
 
 /**

@@ -21,6 +21,8 @@
  *   set of watched chats.
  * - `watermark`: the newest `created`/`updated` of any chat in the last list, in the server's own
  *   clock. A chat seen for the first time and created at or after it is new since the last poll.
+ * - `r` (only while a poll has more history checks than its budget: Agentok with many waiting
+ *   chats): where the next poll's checks start, so that every waiting chat is checked in turn.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -43,6 +45,8 @@ export interface TriggerState {
 	/** Newest `created`/`updated` in the last list (server time); absent when the list was empty. */
 	watermark?: string;
 	chats: Record<string, ChatState>;
+	/** Where the next poll's history checks start (see poll.ts, historyPlan). */
+	r?: number;
 }
 
 /**
@@ -72,6 +76,7 @@ export function readState(staticData: IDataObject): TriggerState | undefined {
 	}
 	const state: TriggerState = { version: STATE_VERSION, chats };
 	if (typeof raw.watermark === 'string') state.watermark = raw.watermark;
+	if (Number.isSafeInteger(raw.r) && (raw.r as number) > 0) state.r = raw.r as number;
 	return state;
 }
 
