@@ -18,6 +18,7 @@ import {
 	describeE2E,
 	E2E_TIMEOUT_MS,
 	nodeOutput,
+	readStreamedLines,
 	nodesRun,
 	readExample,
 	startE2E,
@@ -509,23 +510,7 @@ function sharedExampleTests(get: () => { e2e: E2E; workflows: Map<string, Workfl
 					body: JSON.stringify({ message: 'one two three four five six', user: 'stream-user' }),
 				});
 				expect(res.status).toBe(200);
-				const chunks: Array<{ at: number; type: string; content?: string }> = [];
-				const decoder = new TextDecoder();
-				let buffered = '';
-				const take = (line: string) => {
-					if (line.trim())
-						chunks.push({ at: Date.now() - started, ...(JSON.parse(line) as { type: string }) });
-				};
-				for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-					buffered += decoder.decode(part, { stream: true });
-					let newline: number;
-					while ((newline = buffered.indexOf('\n')) >= 0) {
-						take(buffered.slice(0, newline));
-						buffered = buffered.slice(newline + 1);
-					}
-				}
-				const ended = Date.now() - started;
-				take(buffered);
+				const { lines: chunks, ended } = await readStreamedLines(res, started);
 
 				const items = chunks.filter((c) => c.type === 'item');
 				expect(items.map((c) => c.content)).toEqual([

@@ -186,6 +186,40 @@ export function nodeOutput(data: unknown, nodeName: string): Array<Record<string
 }
 
 /** The names of the nodes that ran in an execution's data. */
+/** One JSON line of a streaming webhook's answer, with when it arrived (ms after `started`). */
+export interface StreamedLine {
+	at: number;
+	type: string;
+	content?: string;
+}
+
+/**
+ * Reads a streaming webhook's answer (n8n's JSON lines) as it arrives: each line with the time it
+ * came, and when the response ended, both in ms after `started`.
+ */
+export async function readStreamedLines(
+	res: Response,
+	started: number,
+): Promise<{ lines: StreamedLine[]; ended: number }> {
+	const lines: StreamedLine[] = [];
+	const decoder = new TextDecoder();
+	let buffered = '';
+	const take = (line: string) => {
+		if (line.trim()) lines.push({ at: Date.now() - started, ...(JSON.parse(line) as { type: string }) });
+	};
+	for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+		buffered += decoder.decode(part, { stream: true });
+		let newline: number;
+		while ((newline = buffered.indexOf('\n')) >= 0) {
+			take(buffered.slice(0, newline));
+			buffered = buffered.slice(newline + 1);
+		}
+	}
+	const ended = Date.now() - started;
+	take(buffered);
+	return { lines, ended };
+}
+
 export function nodesRun(data: unknown): string[] {
 	return Object.keys(
 		(data as { resultData?: { runData?: Record<string, unknown> } })?.resultData?.runData ?? {},

@@ -9,7 +9,14 @@
  */
 import { DIFY_KEYS } from '../sandbox';
 import { PROMPTS } from '../sandbox/flowgen/scripts';
-import { nodeOutput, readExample, until, type Execution, type WorkflowJson } from './n8n';
+import {
+	nodeOutput,
+	readExample,
+	readStreamedLines,
+	until,
+	type Execution,
+	type WorkflowJson,
+} from './n8n';
 import { QUEUE_SKIP_REASON, startQueueMode, type QueueMode } from './queue';
 
 const describeQueue = (name: string, fn: () => void) => {
@@ -123,22 +130,7 @@ describeQueue('real n8n in queue mode: main + 2 workers, PostgreSQL, Redis', () 
 					body: JSON.stringify({ message: 'one two three four five six', user: 'stream-user' }),
 				});
 				expect(res.status).toBe(200);
-				const chunks: Array<{ at: number; type: string; content?: string }> = [];
-				const decoder = new TextDecoder();
-				let buffered = '';
-				for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-					buffered += decoder.decode(part, { stream: true });
-					let newline: number;
-					while ((newline = buffered.indexOf('\n')) >= 0) {
-						const line = buffered.slice(0, newline);
-						buffered = buffered.slice(newline + 1);
-						if (line.trim())
-							chunks.push({ at: Date.now() - started, ...(JSON.parse(line) as { type: string }) });
-					}
-				}
-				const ended = Date.now() - started;
-				if (buffered.trim())
-					chunks.push({ at: ended, ...(JSON.parse(buffered) as { type: string }) });
+				const { lines: chunks, ended } = await readStreamedLines(res, started);
 				const items = chunks.filter((c) => c.type === 'item');
 				expect(items.map((c) => c.content)).toEqual([
 					'Echo: ',
