@@ -172,7 +172,9 @@ function historyPlan(
 	const firing = transitions.filter((t) => !isCheck(t));
 	const checks = transitions.filter(isCheck).reverse();
 	const room = Math.max(0, MAX_HISTORIES_PER_POLL - firing.length);
-	if (checks.length <= room) return { order: [...firing, ...checks], rotation: 0 };
+	if (checks.length <= room) {
+		return { order: [...firing, ...checks].slice(0, MAX_HISTORIES_PER_POLL), rotation: 0 };
+	}
 	const start = rotation % checks.length;
 	const turn = [...checks.slice(start), ...checks.slice(0, start)].slice(0, room);
 	return {
