@@ -289,9 +289,51 @@ async function readBounded(
 	stream: ByteStream,
 	maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
 ): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream) {
+	const body = new BoundedBody(stream, maxBytes);
+	if (!isFreshEmitter(stream)) {
+		for await (const chunk of stream) body.add(chunk);
+		return body.bytes();
+	}
+	// Read with the stream's own events rather than `for await`: the async iterator Node builds
+	// for a Readable (with its end-of-stream watcher and a promise per chunk) was a fifth of what a
+	// blocking answer allocated beyond the benchmark's floor node (figure 8).
+	return await new Promise<Buffer>((resolve, reject) => {
+		const finish = (error?: unknown) => {
+			stream.off('data', onData);
+			stream.off('end', onEnd);
+			stream.off('error', finish);
+			stream.off('close', onClose);
+			if (error === undefined) resolve(body.bytes());
+			else reject(error instanceof Error ? error : new Error(String(error)));
+		};
+		const onData = (chunk: Uint8Array | string) => {
+			try {
+				body.add(chunk);
+			} catch (error) {
+				finish(error);
+			}
+		};
+		const onEnd = () => finish();
+		// Closed before its end without an error: what `for await` reports, a premature close.
+		const onClose = () => finish(prematureClose());
+		stream.on('data', onData);
+		stream.once('end', onEnd);
+		stream.once('error', finish);
+		stream.once('close', onClose);
+	});
+}
+
+/** The chunks of one answer, refused (and the stream destroyed) as soon as they pass the bound. */
+class BoundedBody {
+	private readonly chunks: Buffer[] = [];
+	private size = 0;
+
+	constructor(
+		private readonly stream: ByteStream,
+		private readonly maxBytes: number,
+	) {}
+
+	add(chunk: Uint8Array | string): void {
 		// A Buffer chunk is kept as it is (a stream hands each chunk out once): no copy per chunk.
 		const bytes =
 			typeof chunk === 'string'
@@ -299,18 +341,46 @@ async function readBounded(
 				: Buffer.isBuffer(chunk)
 					? chunk
 					: Buffer.from(chunk);
-		size += bytes.length;
-		if (size > maxBytes) {
-			stream.destroy();
+		this.size += bytes.length;
+		if (this.size > this.maxBytes) {
+			this.stream.destroy();
 			throw new RefusedAnswer({
 				code: 'RESPONSE_TOO_LARGE',
-				message: `the answer is larger than ${sizeName(maxBytes)}, the Max Response Size. It was not read.`,
+				message: `the answer is larger than ${sizeName(this.maxBytes)}, the Max Response Size. It was not read.`,
 				detail: 'Raise Max Response Size in the node\'s options if the answer is expected to be this large.',
 			});
 		}
-		chunks.push(bytes);
+		this.chunks.push(bytes);
 	}
-	return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+
+	bytes(): Buffer {
+		return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+	}
+}
+
+/** A Node stream's event methods and state, which n8n's response bodies have. */
+interface Emitter {
+	on(event: string, listener: (...args: never[]) => void): unknown;
+	once(event: string, listener: (...args: never[]) => void): unknown;
+	off(event: string, listener: (...args: never[]) => void): unknown;
+	readableEnded?: boolean;
+	destroyed?: boolean;
+}
+
+/** A Node stream that has neither ended nor been destroyed yet: its events are still to come. */
+function isFreshEmitter(stream: ByteStream): stream is ByteStream & Emitter {
+	const candidate = stream as Partial<Emitter>;
+	return (
+		typeof candidate.on === 'function' &&
+		typeof candidate.once === 'function' &&
+		typeof candidate.off === 'function' &&
+		candidate.readableEnded !== true &&
+		candidate.destroyed !== true
+	);
+}
+
+function prematureClose(): Error {
+	return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 function sizeName(bytes: number): string {

@@ -118,6 +118,19 @@ describe('Dify: 429 and 5xx', () => {
 		expect(env.sandbox.dify.messagesOf(KEY).map((m) => m.query)).toEqual(['hi']);
 	});
 
+	test('a JSON read cut off after its first bytes is read again (a GET changes nothing), and succeeds', async () => {
+		env.sandbox.server.faults.add({
+			match: { service: 'dify', method: 'GET', route: '/info' },
+			fault: { type: 'reset', afterBytes: 10 },
+			times: 1,
+		});
+		const result = await runDify(env.dify, { resource: 'app', operation: 'getInfo', options: { maxRetries: 1 } }, { key: KEY });
+		expect(result.error).toBeUndefined();
+		expect(difyJson(result)).toHaveLength(1);
+		expect(typeof difyJson(result)[0].name).toBe('string');
+		expect(env.sandbox.server.requestsTo('dify', '/info')).toHaveLength(2);
+	});
+
 	test('504 on a blocking send is not retried: the gateway may have timed out after Dify answered', async () => {
 		env.sandbox.server.faults.add({ match: chatRoute, fault: { type: 'status', status: 504 }, times: 1 });
 		const result = await runDify(env.dify, { ...send({ maxRetries: 2 }), responseMode: 'blocking' }, { key: KEY });
@@ -127,6 +140,19 @@ describe('Dify: 429 and 5xx', () => {
 			description:
 				'Dify error code: gateway_timeout | HTTP 504 | not retried: a gateway timed out waiting for the blocking answer, which Dify may have finished, and sending again could answer twice. Use Response Mode: Streaming (its answer starts at once), or raise the proxy timeout',
 			httpCode: '504',
+			itemIndex: 0,
+		});
+		expect(difyPosts()).toHaveLength(1);
+	});
+
+	test('a blocking answer cut off after its first bytes: a reset error, and the send is not repeated (Dify has answered)', async () => {
+		env.sandbox.server.faults.add({ match: chatRoute, fault: { type: 'reset', afterBytes: 20 }, times: 1 });
+		const result = await runDify(env.dify, { ...send({ maxRetries: 2 }), responseMode: 'blocking' }, { key: KEY });
+		expect(errorOf(result)).toEqual({
+			name: 'NodeApiError',
+			message: 'Dify: the connection to the server was reset before the answer was complete.',
+			description: 'Dify error code: ECONNRESET',
+			httpCode: null,
 			itemIndex: 0,
 		});
 		expect(difyPosts()).toHaveLength(1);

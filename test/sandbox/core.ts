@@ -39,8 +39,11 @@ export type Fault =
 			message?: string;
 	  }
 	| { type: 'html'; status?: number }
-	/** Destroy the connection: before any byte, or after `afterEvents` SSE events were written. */
-	| { type: 'reset'; afterEvents?: number }
+	/**
+	 * Destroy the connection: before any byte, after `afterEvents` SSE events were written, or (a
+	 * JSON answer) after its headers, which announce the whole length, and its first `afterBytes`.
+	 */
+	| { type: 'reset'; afterEvents?: number; afterBytes?: number }
 	/** Stop writing after `afterEvents` events and keep the connection open (until the client gives up or `ms` passes). */
 	| { type: 'stall'; afterEvents?: number; ms?: number }
 	/** Write a malformed `data:` line (not JSON) after `afterEvents` events, then carry on. */
@@ -444,7 +447,7 @@ export class SandboxServer {
 				htmlPage(ctx, f.status ?? 502);
 				return true;
 			}
-			if (f.type === 'reset' && (f.afterEvents ?? -1) < 0) {
+			if (f.type === 'reset' && (f.afterEvents ?? -1) < 0 && f.afterBytes === undefined) {
 				ctx.res.socket?.destroy();
 				return true;
 			}
@@ -467,6 +470,16 @@ function makeContext(
 		streamFaults: [],
 		json(status, body, headers = {}) {
 			const text = JSON.stringify(body);
+			const cut = ctx.streamFaults.find((f) => f.type === 'reset' && f.afterBytes !== undefined);
+			if (cut?.type === 'reset') {
+				res.writeHead(status, {
+					'Content-Type': 'application/json',
+					'Content-Length': Buffer.byteLength(text),
+					...headers,
+				});
+				res.write(text.slice(0, cut.afterBytes), () => res.socket?.destroy());
+				return;
+			}
 			res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
 			res.end(text);
 		},
