@@ -10,7 +10,7 @@ import {
 	type DetectSettings,
 	type EventChoice,
 } from '../../nodes/FlowGen/trigger/detect';
-import { readState, writeState, type TriggerState } from '../../nodes/FlowGen/trigger/state';
+import { newestTime, readState, writeState, type TriggerState } from '../../nodes/FlowGen/trigger/state';
 import type { FlowGenChat } from '../../nodes/FlowGen/transport';
 
 const T = (s: number) => `2024-07-04 10:00:${String(s).padStart(2, '0')}.000Z`;
@@ -226,5 +226,96 @@ describe('state', () => {
 				flowGenTrigger: { version: 1, chats: { a: { s: 'running', u: T(1) }, b: { s: 1 } } },
 			}),
 		).toEqual(state({ a: { s: 'running', u: T(1) } }));
+	});
+});
+
+describe('writeState: written only when the value changed', () => {
+	test('a change anywhere writes; the same value, in another key order or with undefined properties, does not', () => {
+		const data: IDataObject = {};
+		const s = state({ a: { s: 'running', u: T(1), m: 'x' }, b: { s: 'completed', u: T(2) } }, T(2));
+		expect(writeState(data, s)).toBe(true);
+		// The stored value is a copy: changing what was passed in does not change the stored state.
+		const written = data.flowGenTrigger;
+		expect(written).not.toBe(s);
+		const reordered = { chats: { b: { u: T(2), s: 'completed' }, a: { m: 'x', u: T(1), s: 'running' } }, watermark: T(2), version: 1, r: undefined };
+		expect(writeState(data, reordered as TriggerState)).toBe(false);
+		expect(data.flowGenTrigger).toBe(written);
+		for (const changed of [
+			state({ a: { s: 'running', u: T(1), m: 'y' }, b: { s: 'completed', u: T(2) } }, T(2)),
+			state({ a: { s: 'running', u: T(1) }, b: { s: 'completed', u: T(2) } }, T(2)),
+			state({ a: { s: 'running', u: T(1), m: 'x' } }, T(2)),
+			state({ a: { s: 'running', u: T(1), m: 'x' }, b: { s: 'completed', u: T(2) } }, T(3)),
+			{ ...state({ a: { s: 'running', u: T(1), m: 'x' }, b: { s: 'completed', u: T(2) } }, T(2)), r: 4 },
+		]) {
+			const copy: IDataObject = { flowGenTrigger: JSON.parse(JSON.stringify(s)) as IDataObject };
+			expect(writeState(copy, changed)).toBe(true);
+			expect(copy.flowGenTrigger).toEqual(JSON.parse(JSON.stringify(changed)));
+		}
+	});
+});
+
+describe('newestTime', () => {
+	const at = (created: unknown, updated?: unknown) => ({ created, updated });
+
+	test('the newest of created and updated, in either of the servers\' formats', () => {
+		expect(
+			newestTime([
+				at('2024-07-04 10:20:30.123Z', '2024-07-04 10:20:31.000Z'),
+				at('2024-07-04 10:20:29.999Z', '2024-07-04 10:20:31.001Z'),
+				at('2024-07-03 23:59:59.999Z'),
+			]),
+		).toBe('2024-07-04 10:20:31.001Z');
+		// Agentok: ISO 8601 with more digits and an offset; another shape is compared by time.
+		expect(
+			newestTime([
+				{ created_at: '2024-07-04T10:20:30.123456+00:00', updated_at: '2024-07-04T10:20:30.123456+00:00' },
+				{ created_at: '2024-07-04T12:20:30.1+02:00' },
+				{ created_at: '2024-07-04T10:20:30.124Z' },
+			]),
+		).toBe('2024-07-04T10:20:30.124Z');
+	});
+
+	test('mixed shapes are compared by time, not by text', () => {
+		// "2024-07-05 ..." sorts after "2024-07-04T..." as text, and is earlier as time here only
+		// when compared in the same shape: each is parsed.
+		expect(newestTime([at('2024-07-04T23:00:00.000Z'), at('2024-07-04 22:00:00.000Z')])).toBe('2024-07-04T23:00:00.000Z');
+		expect(newestTime([at('2024-07-04 22:00:00.000Z'), at('2024-07-04T23:00:00.000Z')])).toBe('2024-07-04T23:00:00.000Z');
+		expect(newestTime([at('2024-07-04 22:00:00Z'), at('2024-07-04 21:00:00.000Z')])).toBe('2024-07-04 22:00:00Z');
+	});
+
+	test('text that is not a time never wins, even when it sorts last and has the shape', () => {
+		expect(newestTime([at('2024-07-04 10:20:30.123Z'), at('9999-99-99 99:99:99.999Z'), at('2024-07-04 10:20:30.100Z')])).toBe('2024-07-04 10:20:30.123Z');
+		expect(newestTime([at('zzzz'), at(''), at(42), at(null), at('2024-07-04 10:20:30.123Z')])).toBe('2024-07-04 10:20:30.123Z');
+		expect(newestTime([at('garbage'), at(undefined)])).toBeUndefined();
+		expect(newestTime([])).toBeUndefined();
+	});
+
+	test('the same answer as parsing every value, over random lists', () => {
+		const formats = [
+			(ms: number) => new Date(ms).toISOString().replace('T', ' '),
+			(ms: number) => new Date(ms).toISOString(),
+			(ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z'),
+		];
+		let seed = 7;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		for (let round = 0; round < 200; round++) {
+			const oneFormat = round % 2 === 0;
+			const values = Array.from({ length: 1 + Math.floor(random() * 30) }, () => {
+				const ms = Date.UTC(2024, 6, 4) + Math.floor(random() * 86_400) * 1000 + (random() < 0.5 ? 0 : Math.floor(random() * 1000));
+				const format = formats[oneFormat ? 0 : Math.floor(random() * formats.length)];
+				return random() < 0.1 ? 'not a time' : format(ms);
+			});
+			const chats = values.map((v, i) => (i % 2 ? at(v) : { created: undefined, updated: v }));
+			let expected: string | undefined;
+			let best = Number.NEGATIVE_INFINITY;
+			for (const v of values) {
+				const ms = Date.parse(v.includes('T') ? v : v.replace(' ', 'T'));
+				if (!Number.isNaN(ms) && ms > best) {
+					best = ms;
+					expected = v;
+				}
+			}
+			expect(newestTime(chats)).toBe(expected);
+		}
 	});
 });

@@ -89,6 +89,32 @@ export { timeOf };
 
 /** The newest of the chats' `created`/`updated` values (Agentok: `*_at`), as written by the server. */
 export function newestTime(chats: RecordTimes[]): string | undefined {
+	return newestOfOneShape(chats) ?? newestByParsing(chats);
+}
+
+/**
+ * One server writes one format. When every value has the shape of the first, a UTC timestamp of
+ * fixed-width digits (`2024-01-08 10:20:30.123Z`, ISO 8601 with `Z`), text order is time order:
+ * the newest is the greatest text, and only it is parsed (a parse per value was a fifth of an idle
+ * poll's CPU for 1,000 chats). Undefined when the values differ in shape, or when the greatest does
+ * not parse (text that only looks like a time): the caller then parses every value.
+ */
+function newestOfOneShape(chats: RecordTimes[]): string | undefined {
+	let greatest: string | undefined;
+	for (const chat of chats) {
+		for (const value of [createdOf(chat), updatedOf(chat)]) {
+			if (value === undefined) continue;
+			if (greatest === undefined) {
+				if (!isUtcStamp(value)) return undefined;
+				greatest = value;
+			} else if (!sameShape(value, greatest)) return undefined;
+			else if (value > greatest) greatest = value;
+		}
+	}
+	return greatest !== undefined && !Number.isNaN(timeOf(greatest)) ? greatest : undefined;
+}
+
+function newestByParsing(chats: RecordTimes[]): string | undefined {
 	let best: string | undefined;
 	let bestMs = Number.NEGATIVE_INFINITY;
 	for (const chat of chats) {
@@ -96,9 +122,33 @@ export function newestTime(chats: RecordTimes[]): string | undefined {
 			const ms = timeOf(value);
 			if (!Number.isNaN(ms) && ms > bestMs) {
 				bestMs = ms;
-				best = value as string;
+				best = value;
 			}
 		}
 	}
 	return best;
+}
+
+/** Where `YYYY-MM-DD?HH:MM:SS.fff` has its separators. */
+const SEPARATORS = [4, 7, 10, 13, 16, 19];
+
+/** `YYYY-MM-DD HH:MM:SS[.f...]Z` or with `T`: the punctuation in place and a final `Z`. */
+function isUtcStamp(value: string): boolean {
+	return (
+		value.length >= 20 &&
+		value.charCodeAt(value.length - 1) === 90 /* Z */ &&
+		value[4] === '-' &&
+		value[7] === '-' &&
+		(value[10] === ' ' || value[10] === 'T') &&
+		value[13] === ':' &&
+		value[16] === ':' &&
+		(value.length === 20 || value[19] === '.')
+	);
+}
+
+/** The same length, the same separators and a final `Z`: the digits line up. */
+function sameShape(value: string, stamp: string): boolean {
+	if (value.length !== stamp.length || value.charCodeAt(value.length - 1) !== 90) return false;
+	for (const at of SEPARATORS) if (value.charCodeAt(at) !== stamp.charCodeAt(at)) return false;
+	return true;
 }
