@@ -73,6 +73,32 @@ export async function figure9(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 			);
 		}
 	}
+	// What each kind allocates per item, garbage included: the peak grows with it, as V8 sizes
+	// its heap to the allocation rate before it collects.
+	const allocItems = opts.smoke ? 20 : 1000;
+	const allocated = {} as Record<Kind, Array<{ allocatedPerItem: number; packagePerItem: number }>>;
+	for (let rep = 0; rep < (opts.smoke ? 1 : 2); rep++) {
+		for (const kind of rep % 2 === 0 ? kinds : [...kinds].reverse()) {
+			await sandbox.call('reset');
+			const a = await runScript<{ allocatedPerItem: number; packagePerItem: number }>(
+				script,
+				[kind, sandbox.difyBaseUrl, String(allocItems), String(CONCURRENCY), 'alloc'],
+				{ nodeFlags: ['--expose-gc'] },
+			);
+			(allocated[kind] ??= []).push(a);
+			opts.log(`  allocated per item, ${kind}: ${fmt(a.allocatedPerItem / 1024)} KB (this package's functions ${fmt(a.packagePerItem / 1024)} KB)`);
+		}
+	}
+	const kb = (kind: Kind, key: 'allocatedPerItem' | 'packagePerItem') =>
+		fmt(median(allocated[kind].map((a) => a[key] / 1024)));
+	for (const kind of (['streaming', 'blocking'] as const).filter((k) => kinds.includes(k))) {
+		metrics.push({
+			name: `bytes allocated per item, garbage included: Dify node ${kind === 'streaming' ? 'streaming (default)' : 'blocking'} / floor node's`,
+			unit: 'x',
+			samples: allocated[kind].map((a, i) => a.allocatedPerItem / allocated.floor[i].allocatedPerItem),
+			note: `informational: ${kb(kind, 'allocatedPerItem')} KB vs ${kb('floor', 'allocatedPerItem')} KB per item, ${kb(kind, 'packagePerItem')} KB of it in this package's own functions (V8 sampling heap profiler, collected objects included, ${allocItems} items after the warm-up)`,
+		});
+	}
 	await sandbox.call('reset');
 	return {
 		id: 9,

@@ -13,7 +13,6 @@ import type { RemoteSandbox } from './lib/proc';
 import { describeProfile, profileByCategory, topFunctions } from './lib/profile';
 import { runWorkflow, singleNode } from '../test/harness';
 import {
-	collectGarbage,
 	fmt,
 	interleave,
 	median,
@@ -22,6 +21,7 @@ import {
 	type Figure,
 	type FigureOptions,
 	type Metric,
+	settledGc,
 } from './lib/stats';
 
 const LATENCY_MS = 20;
@@ -40,7 +40,7 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 				fault: { type: 'latency', ms: latencyMs },
 			});
 		}
-		collectGarbage();
+		await settledGc();
 	};
 	/** Items per run: enough for a second or two of work at each setting. */
 	const countFor = (concurrency: number, latencyMs: number) => {
@@ -72,8 +72,8 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 			throw new Error(`unexpected Dify node output: ${JSON.stringify(out[count - 1]?.json)}`);
 		}
 	};
-	const floor = (concurrency: number, count: number) => async () => {
-		const result = await runFloorNode(FLOOR_DIFY, difyCredentials, { body: JSON.stringify(BODY), concurrency }, items(count));
+	const floor = (concurrency: number, count: number, bounded = false) => async () => {
+		const result = await runFloorNode(FLOOR_DIFY, difyCredentials, { body: JSON.stringify(BODY), concurrency, bounded }, items(count));
 		const out = result.output('Floor');
 		if (out.length !== count || out[count - 1].json.answer !== ANSWER) {
 			throw new Error(`unexpected floor output: ${JSON.stringify(out[count - 1]?.json)}`);
@@ -94,21 +94,23 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 	for (const [concurrency, latencyMs] of run) {
 		const count = countFor(concurrency, latencyMs);
 		const reps = opts.smoke ? 1 : opts.reps;
+		// The bounded floor (what reading with a size bound costs any node) only where CPU decides:
+		// concurrency 1, no latency.
+		const withBounded = concurrency === 1 && latencyMs === 0;
 		const variants = {
 			floor: floor(concurrency, count),
 			blocking: dify('blocking', concurrency, count),
 			streaming: dify('streaming', concurrency, count),
+			...(withBounded ? { floorBounded: floor(concurrency, count, true) } : {}),
 		};
 		// Warm-up: JIT, n8n-core's first-run work, the sandbox's routes.
 		for (const run of Object.values(variants)) await run();
-		const cpuMs: Record<'floor' | 'blocking' | 'streaming', number[]> = { floor: [], blocking: [], streaming: [] };
-		const samples = await interleave(
+		const cpuMs: Record<keyof typeof variants, number[]> = { floor: [], blocking: [], streaming: [], floorBounded: [] };
+		const samples: Record<keyof typeof variants, number[]> = await interleave(
 			reps,
-			{
-				floor: () => timed(latencyMs, variants.floor),
-				blocking: () => timed(latencyMs, variants.blocking),
-				streaming: () => timed(latencyMs, variants.streaming),
-			},
+			Object.fromEntries(
+				Object.entries(variants).map(([name, run]) => [name, () => timed(latencyMs, run)]),
+			) as Record<keyof typeof variants, () => Promise<number>>,
 			(name, rep, ms) => {
 				cpuMs[name].push(lastCpuMs);
 				opts.log(`  c${concurrency} ${latencyMs} ms, rep ${rep + 1} ${name}: ${fmt(ms)} ms (${fmt((ms / count) * 1000)} µs per item, CPU ${fmt((lastCpuMs / count) * 1000)} µs)`);
@@ -144,7 +146,23 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 				note: 'informational, as above',
 			},
 		);
-		perItem.push(`${at}: floor ${us('floor')} µs, blocking ${us('blocking')} µs, streaming ${us('streaming')} µs`);
+		if (withBounded) {
+			metrics.push(
+				{
+					name: `${at}: floor node with a bounded read (stream mode, read to a size bound) / floor node, per item`,
+					unit: 'x',
+					samples: ratios(samples.floorBounded, samples.floor),
+					note: `informational: what bounding the answer's size costs any node (n8n's helper bounds only in stream mode); per item ${us('floorBounded')} µs, CPU ${cpuUs('floorBounded')} µs`,
+				},
+				{
+					name: `${at}: Dify node blocking / floor node with a bounded read, per item`,
+					unit: 'x',
+					samples: ratios(samples.blocking, samples.floorBounded),
+					note: 'informational: the Dify node reads every JSON answer so, under its Max Response Size',
+				},
+			);
+		}
+		perItem.push(`${at}: floor ${us('floor')} µs, blocking ${us('blocking')} µs, streaming ${us('streaming')} µs${withBounded ? `, bounded floor ${us('floorBounded')} µs` : ''}`);
 		if (concurrency === 5 && latencyMs > 0) {
 			const ideal = (count * latencyMs) / concurrency;
 			metrics.push(
@@ -207,7 +225,7 @@ export async function figure8(opts: FigureOptions, sandbox: RemoteSandbox): Prom
 		if (out.length !== fgCount || out[0].json.id !== chatId) throw new Error(`unexpected floor output ${JSON.stringify(out[0]?.json)}`);
 	};
 	const fgTimed = async (run: () => Promise<void>) => {
-		collectGarbage();
+		await settledGc();
 		const start = now();
 		await run();
 		return now() - start;

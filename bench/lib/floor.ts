@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmark tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Floor nodes: the least an n8n node can do for the same call, registered beside the package's
  * nodes in the engine harness (bench only: never in nodes/ or dist/). One
@@ -6,6 +7,8 @@
  * credential once per run and hand it to n8n's helper (`credentialsDecrypted`), so the comparison
  * is of what the nodes do per item, not of n8n's credential store.
  */
+import type { Readable } from 'node:stream';
+
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -36,9 +39,43 @@ function description(name: string, credential: string): INodeTypeDescription {
 		properties: [
 			{ displayName: 'Body', name: 'body', type: 'string', default: '{}' },
 			{ displayName: 'Concurrency', name: 'concurrency', type: 'number', default: 1 },
+			{ displayName: 'Bounded Read', name: 'bounded', type: 'boolean', default: false },
 		],
 	} as unknown as INodeTypeDescription;
 }
+
+/**
+ * The least a node can do and still bound what it reads: n8n's helper can only stop reading at a
+ * size in stream mode, so the answer comes as a stream, read with its events up to a bound, then
+ * parsed. (The Dify node reads every JSON answer so, under its Max Response Size.)
+ */
+async function boundedJson(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	options: IHttpRequestOptions,
+	decrypted: object,
+): Promise<IDataObject> {
+	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		credentialType,
+		{ ...options, encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true, disableFollowRedirect: true },
+		decrypted,
+	)) as { body: Readable };
+	const chunks: Buffer[] = [];
+	let size = 0;
+	await new Promise<void>((resolve, reject) => {
+		response.body.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BYTES) response.body.destroy(new Error('too large'));
+			else chunks.push(chunk);
+		});
+		response.body.once('end', resolve);
+		response.body.once('error', reject);
+	});
+	return JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as IDataObject;
+}
+
+const MAX_BYTES = 64 * 1024 * 1024;
 
 /** `request(i)`: the item's request; the JSON answer is the item. */
 async function floorExecute(
@@ -48,6 +85,7 @@ async function floorExecute(
 ): Promise<INodeExecutionData[][]> {
 	const count = ctx.getInputData().length;
 	const concurrency = Number(ctx.getNodeParameter('concurrency', 0, 1));
+	const bounded = ctx.getNodeParameter('bounded', 0, false) as boolean;
 	const data = (await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject;
 	const baseUrl = String(data.baseUrl).replace(/\/+$/, '');
 	const decrypted = { credentialsDecrypted: { id: '', name: credentialType, type: credentialType, data } };
@@ -56,12 +94,14 @@ async function floorExecute(
 	const worker = async () => {
 		while (next < count) {
 			const i = next++;
-			const json = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				credentialType,
-				request(baseUrl, i),
-				decrypted,
-			)) as IDataObject;
+			const json = bounded
+				? await boundedJson(ctx, credentialType, request(baseUrl, i), decrypted)
+				: ((await ctx.helpers.httpRequestWithAuthentication.call(
+						ctx,
+						credentialType,
+						request(baseUrl, i),
+						decrypted,
+					)) as IDataObject);
 			out[i] = { json, pairedItem: { item: i } };
 		}
 	};

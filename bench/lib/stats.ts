@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmark tooling, never shipped: n8n runtime rules do not apply */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- benchmark tooling, never shipped: n8n runtime rules do not apply */
 /**
  * Statistics and result shapes shared by the benchmark figures. Every figure reports medians and
  * spreads over repetitions, and compares variants run interleaved (A B A B ... in alternating order)
@@ -130,4 +130,13 @@ export function collectGarbage(): void {
 		gcFn = vm.runInNewContext('gc') as () => void;
 	}
 	gcFn();
+}
+
+/**
+ * A full collection, then a pause for V8's helper threads to finish sweeping, so that what is
+ * timed next does not share the machine with the collection it did not cause.
+ */
+export async function settledGc(pauseMs = 50): Promise<void> {
+	collectGarbage();
+	await new Promise((resolve) => setTimeout(resolve, pauseMs));
 }
